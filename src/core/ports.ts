@@ -1,0 +1,118 @@
+import type { EventBody, StoredEvent, TokenUsage } from "./events.js";
+import type { Role, Task } from "./task.js";
+
+/** Time, injectable so tests control it. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A run of the orchestrator: one `run`, `resume` or `demo` invocation. */
+export interface RunRecord {
+  readonly id: string;
+  readonly command: string;
+  readonly startedAt: number;
+  readonly finishedAt: number | null;
+  readonly status: string | null;
+}
+
+/**
+ * Durable state: tasks, runs, an append-only event log and task leases. A task's state is a
+ * projection of its events. Implementations: SQLite (embedded), later PostgreSQL.
+ */
+export interface Store {
+  /** Records (or replaces) the task definition last loaded from tasks.yaml. */
+  saveTask(task: Task): Promise<void>;
+  getTask(id: string): Promise<Task | undefined>;
+  listTasks(): Promise<Task[]>;
+
+  startRun(command: string): Promise<RunRecord>;
+  finishRun(runId: string, status: string): Promise<void>;
+  listRuns(): Promise<RunRecord[]>;
+
+  /** Appends one event durably (committed before the promise resolves). */
+  append(taskId: string, runId: string | null, body: EventBody): Promise<StoredEvent>;
+  /** Events of one task in log order, optionally only those after `afterSeq`. */
+  events(taskId: string, afterSeq?: number): Promise<StoredEvent[]>;
+  /** Events of one run in log order. */
+  runEvents(runId: string): Promise<StoredEvent[]>;
+
+  /**
+   * Takes the task's lease for `owner` until now + ttlMs. Succeeds when the lease is free,
+   * expired or already held by `owner`; returns false when another owner holds it.
+   */
+  acquireLease(taskId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Extends a held lease; returns false when it was lost to another owner. */
+  renewLease(taskId: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLease(taskId: string, owner: string): Promise<void>;
+  /** The current holder of a task's lease, if any and unexpired. */
+  leaseHolder(taskId: string): Promise<{ owner: string; expiresAt: number } | undefined>;
+
+  close(): Promise<void>;
+}
+
+/** How a subprocess ended. One shape for every subprocess the orchestrator runs. */
+export interface ProcessResult {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly timedOut: boolean;
+  readonly durationMs: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  readonly cwd: string;
+  /** Extra variables on top of the current environment (or instead of it, with `replaceEnv`). */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly replaceEnv?: boolean;
+  /** Killed with SIGTERM at the timeout, then SIGKILL after a grace period. */
+  readonly timeoutMs?: number;
+  /** Written to the child's stdin, which is then closed. */
+  readonly input?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** Runs programs with argument arrays; never a shell string built from input. */
+export interface ProcessRunner {
+  run(command: string, args: readonly string[], options: RunOptions): Promise<ProcessResult>;
+}
+
+/** A request to a model for one role. */
+export interface ModelRequest {
+  readonly role: Role;
+  /** The task and step the call serves; used by scripted models and for tracing. */
+  readonly taskId: string;
+  readonly stepId?: string;
+  readonly attempt?: number;
+  /** Set on the follow-up call that asks the model to repair a malformed answer. */
+  readonly repair?: boolean;
+  /** Stable instructions (cacheable prefix). */
+  readonly system: string;
+  readonly prompt: string;
+  /** `agent`: the model edits files in `cwd` itself; `text`: it only answers. */
+  readonly mode: "text" | "agent";
+  /** The task's worktree; the working directory of agent-mode CLIs. */
+  readonly cwd: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface ModelResponse {
+  readonly text: string;
+  readonly usage: TokenUsage;
+  /** The vendor's own cost figure when it reports one; otherwise computed from prices. */
+  readonly costUsd?: number;
+  /** The model that actually answered, as the vendor names it. */
+  readonly modelId: string;
+  readonly durationMs: number;
+}
+
+/** One configured model behind one interface, whatever the backend. */
+export interface ModelProvider {
+  /** The logical name from model_config.yaml, e.g. `claude_sonnet`. */
+  readonly name: string;
+  readonly family: string;
+  readonly kind: string;
+  complete(request: ModelRequest): Promise<ModelResponse>;
+}
