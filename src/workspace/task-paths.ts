@@ -1,0 +1,62 @@
+import { join } from "node:path";
+import { UserError } from "../core/errors.js";
+import type { Git } from "./git.js";
+
+/** Prefix of every task branch; refs under it belong to the orchestrator. */
+export const TASK_BRANCH_PREFIX = "orchestrator/";
+
+/** Longest accepted task id: it becomes a directory name and part of a branch name. */
+const MAX_TASK_ID_LENGTH = 100;
+
+const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Throws a {@link UserError} unless the task id is safe as one path segment and as the last part
+ * of a branch name: letters, digits, `.`, `_`, `-`; starting with a letter or digit; no `..`;
+ * not ending in `.` or `.lock`.
+ */
+export function assertValidTaskId(taskId: string): void {
+  const ok =
+    taskId.length <= MAX_TASK_ID_LENGTH &&
+    TASK_ID_PATTERN.test(taskId) &&
+    !taskId.includes("..") &&
+    !taskId.endsWith(".") &&
+    !taskId.endsWith(".lock");
+  if (!ok) {
+    throw new UserError(
+      `invalid task id ${JSON.stringify(taskId)}: use up to ${MAX_TASK_ID_LENGTH} letters, digits, ".", "_" or "-", ` +
+        `starting with a letter or digit, without "..", not ending in "." or ".lock"`,
+    );
+  }
+}
+
+/** Asks git itself whether the task's branch name is valid (`git check-ref-format`). */
+export async function assertTaskBranchFormat(git: Git, taskId: string): Promise<void> {
+  const result = await git.tryRun(["check-ref-format", `refs/heads/${taskBranchName(taskId)}`]);
+  if (result.exitCode !== 0) {
+    throw new UserError(
+      `invalid task id ${JSON.stringify(taskId)}: not usable in a git branch name`,
+    );
+  }
+}
+
+/** The task's branch: `orchestrator/<task-id>`. */
+export function taskBranchName(taskId: string): string {
+  return `${TASK_BRANCH_PREFIX}${taskId}`;
+}
+
+/** The task id of an orchestrator branch name, or undefined for any other branch. */
+export function taskIdOfBranch(branch: string): string | undefined {
+  const short = branch.startsWith("refs/heads/") ? branch.slice("refs/heads/".length) : branch;
+  return short.startsWith(TASK_BRANCH_PREFIX) ? short.slice(TASK_BRANCH_PREFIX.length) : undefined;
+}
+
+/** The orchestrator's folder in the target repository. */
+export function orchestratorDir(repoRoot: string): string {
+  return join(repoRoot, ".orchestrator");
+}
+
+/** The task's worktree: `<repoRoot>/.orchestrator/worktrees/<task-id>`. */
+export function taskWorktreePath(repoRoot: string, taskId: string): string {
+  return join(orchestratorDir(repoRoot), "worktrees", taskId);
+}

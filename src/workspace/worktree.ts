@@ -1,0 +1,179 @@
+import { randomUUID } from "node:crypto";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { SystemError } from "../core/errors.js";
+import type { ProcessRunner } from "../core/ports.js";
+import { resolveBaseSha } from "./base-sha.js";
+import { missingIdentityConfig } from "./commit-identity.js";
+import { buildCommitMessage, type StepCommitMessage } from "./commit-message.js";
+import { Git, type GitOptions } from "./git.js";
+import { listStepCommitsBetween, type StepCommit } from "./step-commits.js";
+import { taskIdOfBranch } from "./task-paths.js";
+
+/** The uncommitted change of a worktree against its HEAD, new untracked files included. */
+export interface WorktreeDiff {
+  /** A `git apply`-able patch (binary files included); empty when nothing changed. */
+  readonly patch: string;
+  /** Paths relative to the worktree root: added, modified and deleted files. */
+  readonly files: string[];
+  /** `git diff --stat` summary. */
+  readonly stat: string;
+}
+
+/** A step commit to make; see {@link buildCommitMessage} for the message. */
+export interface CommitStepInput extends StepCommitMessage {
+  /** Commit even when nothing changed (a step whose work was already present). */
+  readonly allowEmpty?: boolean;
+  /** Skip the repository's pre-commit and commit-msg hooks. Off by default: hooks are checks too. */
+  readonly noVerify?: boolean;
+}
+
+export interface WorktreeOptions extends GitOptions {
+  /** The base commit, when the caller knows it (from {@link createTaskWorktree}); else read back. */
+  readonly baseSha?: string;
+}
+
+/**
+ * Diff options that keep the output a plain, applicable patch whatever the user's diff config
+ * says (external diff drivers, textconv, colour, prefixes, relative paths, rename detection).
+ */
+const DIFF_FLAGS = [
+  "diff",
+  "--cached",
+  "--no-color",
+  "--no-ext-diff",
+  "--no-textconv",
+  "--no-relative",
+  "--no-renames",
+  "--src-prefix=a/",
+  "--dst-prefix=b/",
+] as const;
+
+/**
+ * One task worktree: stages, diffs, discards and commits there, and nowhere else. `git add` here
+ * writes the worktree's own index, never the user's.
+ */
+export class Worktree {
+  private readonly git: Git;
+  private base: string | undefined;
+
+  constructor(
+    runner: ProcessRunner,
+    /** Absolute path of the worktree. */
+    readonly path: string,
+    options: WorktreeOptions = {},
+  ) {
+    this.git = new Git(runner, path, options);
+    this.base = options.baseSha;
+  }
+
+  /** The current commit of the worktree's branch. */
+  async headSha(): Promise<string> {
+    return (await this.git.run(["rev-parse", "--verify", "HEAD^{commit}"])).trim();
+  }
+
+  /** The commit the task branch started from (recorded at creation, recovered if lost). */
+  async baseSha(): Promise<string> {
+    if (this.base === undefined) {
+      const branch = (await this.git.run(["symbolic-ref", "--quiet", "HEAD"])).trim();
+      const taskId = taskIdOfBranch(branch);
+      if (taskId === undefined) {
+        throw new SystemError(`${this.path} is on ${branch}, not on an orchestrator task branch`);
+      }
+      this.base = await resolveBaseSha(this.git, taskId);
+    }
+    return this.base;
+  }
+
+  /** Stages every change, new untracked files included (ignored files are left out). */
+  async stageAll(): Promise<void> {
+    await this.git.run(["add", "--all"]);
+  }
+
+  /** Stages everything and returns the change against HEAD. */
+  async diff(): Promise<WorktreeDiff> {
+    await this.stageAll();
+    const patch = await this.diffToString([...DIFF_FLAGS, "--binary", "HEAD"]);
+    const names = await this.git.run([...DIFF_FLAGS, "--name-only", "-z", "HEAD"]);
+    const stat = await this.git.run([...DIFF_FLAGS, "--stat", "HEAD"]);
+    return { patch, files: names.split("\0").filter((name) => name !== ""), stat };
+  }
+
+  /**
+   * Writes the diff to a file in the worktree's git directory and reads it back, because the
+   * process runner keeps only the tail of very large outputs and a cut patch would be corrupt.
+   */
+  private async diffToString(args: readonly string[]): Promise<string> {
+    const gitDir = (
+      await this.git.run(["rev-parse", "--path-format=absolute", "--git-dir"])
+    ).trim();
+    const file = join(gitDir, `orchestrator-diff-${randomUUID()}.patch`);
+    try {
+      await this.git.run([...args, `--output=${file}`]);
+      return await readFile(file, "utf8");
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
+  /**
+   * Returns the worktree to HEAD: tracked changes reset, untracked files and folders deleted.
+   * Ignored files (node_modules, build output) are kept: no `-x`.
+   */
+  async discardChanges(): Promise<void> {
+    await this.git.run(["reset", "--quiet", "--hard", "HEAD"]);
+    await this.git.run(["clean", "--quiet", "-f", "-d"]);
+  }
+
+  /** Applies a patch made by {@link diff} (left unstaged). An empty patch changes nothing. */
+  async applyPatch(patch: string): Promise<void> {
+    if (patch.trim() === "") return;
+    await this.git.run(["apply", "--whitespace=nowarn", "-"], { input: patch });
+  }
+
+  /** `git status --porcelain` with every untracked file listed. */
+  async status(): Promise<string> {
+    return this.git.run(["status", "--porcelain", "--untracked-files=all"]);
+  }
+
+  /** Tracked and untracked, not ignored, files of the worktree. */
+  async listFiles(): Promise<string[]> {
+    const out = await this.git.run([
+      "ls-files",
+      "-z",
+      "--cached",
+      "--others",
+      "--exclude-standard",
+    ]);
+    return [...new Set(out.split("\0").filter((name) => name !== ""))];
+  }
+
+  /**
+   * Stages everything and commits it as one step, with `Orchestrator-Task`/`Orchestrator-Step`
+   * trailers. Commits as the configured git identity, or as `orchestrator` when there is none.
+   * Hooks run unless `noVerify`.
+   * @returns the new commit's SHA.
+   */
+  async commitStep(input: CommitStepInput): Promise<string> {
+    await this.stageAll();
+    const args = ["commit", "--quiet", "--cleanup=whitespace", "--file=-"];
+    if (input.allowEmpty === true) args.push("--allow-empty");
+    if (input.noVerify === true) args.push("--no-verify");
+    await this.git.run(args, {
+      input: buildCommitMessage(input),
+      config: await missingIdentityConfig(this.git),
+    });
+    return this.headSha();
+  }
+
+  /** Step commits on the branch since its base, oldest first. */
+  async listStepCommits(): Promise<StepCommit[]> {
+    return listStepCommitsBetween(this.git, await this.baseSha(), "HEAD");
+  }
+
+  /** The newest commit of this task's step since the base, if the step was already committed. */
+  async findStepCommit(taskId: string, stepId: string): Promise<string | undefined> {
+    const commits = await this.listStepCommits();
+    return commits.findLast((c) => c.taskId === taskId && c.stepId === stepId)?.sha;
+  }
+}
