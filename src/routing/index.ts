@@ -1,0 +1,2 @@
+export { routeByRules } from "./rule-router.js";
+export type { RouteDecision, RouteRequest } from "./rule-router.js";
