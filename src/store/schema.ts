@@ -1,0 +1,50 @@
+import type { Generated } from "kysely";
+
+/** `tasks`: the task definition last loaded from tasks.yaml, as JSON. */
+export interface TasksTable {
+  readonly id: string;
+  readonly body: string;
+  readonly updated_at: number;
+}
+
+/** `runs`: one row per orchestrator invocation. */
+export interface RunsTable {
+  readonly id: string;
+  readonly command: string;
+  readonly started_at: number;
+  readonly finished_at: number | null;
+  readonly status: string | null;
+}
+
+/** `events`: the append-only log; `seq` is the position in the whole log. */
+export interface EventsTable {
+  readonly seq: Generated<number>;
+  readonly task_id: string;
+  readonly run_id: string | null;
+  readonly type: string;
+  readonly schema_version: number;
+  readonly body: string;
+  readonly at: number;
+}
+
+/** `leases`: at most one owner per task until `expires_at` (ms since the epoch). */
+export interface LeasesTable {
+  readonly task_id: string;
+  readonly owner: string;
+  readonly expires_at: number;
+}
+
+/** `schema_migrations`: one row per applied migration. */
+export interface SchemaMigrationsTable {
+  readonly version: number;
+  readonly applied_at: number;
+}
+
+/** The state database as Kysely sees it. */
+export interface StoreDatabase {
+  tasks: TasksTable;
+  runs: RunsTable;
+  events: EventsTable;
+  leases: LeasesTable;
+  schema_migrations: SchemaMigrationsTable;
+}

@@ -1,0 +1,256 @@
+import { randomUUID } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { Kysely, SqliteDialect, sql } from "kysely";
+import { OrchestratorError, SystemError } from "../core/errors.js";
+import { EVENT_SCHEMA_VERSION } from "../core/events.js";
+import type { EventBody, StoredEvent } from "../core/events.js";
+import { systemClock } from "../core/ports.js";
+import type { Clock, RunRecord, Store } from "../core/ports.js";
+import type { Task } from "../core/task.js";
+import { migrate } from "./migrations.js";
+import {
+  decodeEvent,
+  decodeLease,
+  decodeRun,
+  decodeTask,
+  encodeEventBody,
+  encodeTask,
+} from "./rows.js";
+import type { StoreDatabase } from "./schema.js";
+
+/** How long a statement waits for another connection's write lock before failing. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Time source for event timestamps, run times and lease expiry; default: the system clock. */
+  readonly clock?: Clock;
+}
+
+/**
+ * The embedded {@link Store}: one SQLite file in WAL mode, shared safely by any number of
+ * store instances and processes (SQLite serialises writers; every write is one statement,
+ * so no read-then-write transaction can deadlock on a lock upgrade).
+ *
+ * Durability: `synchronous = FULL`. WAL with NORMAL already survives a killed process
+ * (committed pages are in the OS cache), but after a power loss or OS crash it may roll
+ * back the last commits. The port promises an event is durable once `append` resolves, and
+ * the engine relies on that to decide whether a side effect (a commit, a paid model call)
+ * happened; FULL fsyncs the WAL at each commit to keep that promise. Measured cost: about
+ * 0.15 ms per append on an SSD instead of 0.03 ms — nothing next to a model call.
+ */
+export class SqliteStore implements Store {
+  private closed = false;
+
+  private constructor(
+    private readonly db: Kysely<StoreDatabase>,
+    /** The database file, for messages. */
+    readonly path: string,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Opens (creating if needed) and migrates the database at `path`. */
+  static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+    const clock = options.clock ?? systemClock;
+    let sqlite: Database.Database | undefined;
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      sqlite = new Database(path);
+      configureConnection(sqlite, path);
+      const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+      await migrate(db, path, clock);
+      return new SqliteStore(db, path, clock);
+    } catch (error) {
+      sqlite?.close();
+      if (error instanceof OrchestratorError) throw error;
+      throw new SystemError(`cannot open state database ${path}: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async saveTask(task: Task): Promise<void> {
+    const body = JSON.stringify(encodeTask(task));
+    const now = this.clock.now();
+    await this.db
+      .insertInto("tasks")
+      .values({ id: task.id, body, updated_at: now })
+      .onConflict((oc) => oc.column("id").doUpdateSet({ body, updated_at: now }))
+      .execute();
+  }
+
+  async getTask(id: string): Promise<Task | undefined> {
+    const row = await this.db
+      .selectFrom("tasks")
+      .select(["id", "body"])
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return row && decodeTask(this.path, row);
+  }
+
+  async listTasks(): Promise<Task[]> {
+    // rowid is insertion order, kept when a task is replaced (the upsert updates in place).
+    const rows = await this.db
+      .selectFrom("tasks")
+      .select(["id", "body"])
+      .orderBy(sql`rowid`)
+      .execute();
+    return rows.map((row) => decodeTask(this.path, row));
+  }
+
+  async startRun(command: string): Promise<RunRecord> {
+    const run: RunRecord = {
+      id: randomUUID(),
+      command,
+      startedAt: this.clock.now(),
+      finishedAt: null,
+      status: null,
+    };
+    await this.db
+      .insertInto("runs")
+      .values({ id: run.id, command, started_at: run.startedAt, finished_at: null, status: null })
+      .execute();
+    return run;
+  }
+
+  async finishRun(runId: string, status: string): Promise<void> {
+    await this.db
+      .updateTable("runs")
+      .set({ finished_at: this.clock.now(), status })
+      .where("id", "=", runId)
+      .execute();
+  }
+
+  async listRuns(): Promise<RunRecord[]> {
+    const rows = await this.db
+      .selectFrom("runs")
+      .selectAll()
+      .orderBy(sql`rowid`)
+      .execute();
+    return rows.map((row) => decodeRun(this.path, row));
+  }
+
+  async append(taskId: string, runId: string | null, body: EventBody): Promise<StoredEvent> {
+    const valid = encodeEventBody(taskId, body);
+    const at = this.clock.now();
+    // One autocommitted INSERT: committed (and, with synchronous = FULL, fsynced) on return.
+    const { seq } = await this.db
+      .insertInto("events")
+      .values({
+        task_id: taskId,
+        run_id: runId,
+        type: valid.type,
+        schema_version: EVENT_SCHEMA_VERSION,
+        body: JSON.stringify(valid),
+        at,
+      })
+      .returning("seq")
+      .executeTakeFirstOrThrow();
+    return { seq, taskId, runId, at, body: valid };
+  }
+
+  async events(taskId: string, afterSeq = 0): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .selectFrom("events")
+      .selectAll()
+      .where("task_id", "=", taskId)
+      .where("seq", ">", afterSeq)
+      .orderBy("seq")
+      .execute();
+    return rows.map((row) => decodeEvent(this.path, row));
+  }
+
+  async runEvents(runId: string): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .selectFrom("events")
+      .selectAll()
+      .where("run_id", "=", runId)
+      .orderBy("seq")
+      .execute();
+    return rows.map((row) => decodeEvent(this.path, row));
+  }
+
+  async acquireLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = this.clock.now();
+    // A single upsert is atomic: it inserts a free lease, or takes over one that is ours or
+    // expired; otherwise the WHERE leaves the row alone and reports no change.
+    const result = await this.db
+      .insertInto("leases")
+      .values({ task_id: taskId, owner, expires_at: now + ttlMs })
+      .onConflict((oc) =>
+        oc
+          .column("task_id")
+          .doUpdateSet((eb) => ({
+            owner: eb.ref("excluded.owner"),
+            expires_at: eb.ref("excluded.expires_at"),
+          }))
+          .where((eb) =>
+            eb.or([eb("leases.owner", "=", owner), eb("leases.expires_at", "<=", now)]),
+          ),
+      )
+      .executeTakeFirst();
+    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
+  async renewLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("leases")
+      .set({ expires_at: this.clock.now() + ttlMs })
+      .where("task_id", "=", taskId)
+      .where("owner", "=", owner)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async releaseLease(taskId: string, owner: string): Promise<void> {
+    await this.db
+      .deleteFrom("leases")
+      .where("task_id", "=", taskId)
+      .where("owner", "=", owner)
+      .execute();
+  }
+
+  async leaseHolder(taskId: string): Promise<{ owner: string; expiresAt: number } | undefined> {
+    const row = await this.db
+      .selectFrom("leases")
+      .select(["owner", "expires_at"])
+      .where("task_id", "=", taskId)
+      .where("expires_at", ">", this.clock.now())
+      .executeTakeFirst();
+    return row && decodeLease(this.path, taskId, row);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.destroy();
+  }
+}
+
+function configureConnection(sqlite: Database.Database, path: string): void {
+  // busy_timeout first: switching a new file to WAL needs the write lock.
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  const mode: unknown = sqlite.pragma("journal_mode = WAL", { simple: true });
+  if (mode !== "wal") {
+    throw new SystemError(
+      `state database ${path}: could not switch to WAL journal mode (got ${String(mode)}); ` +
+        `is it on a network or read-only file system?`,
+    );
+  }
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Opens the SQLite state database at `path`: creates its directory and the file, applies
+ * pending migrations, and refuses a file written by a newer orchestrator.
+ */
+export function openSqliteStore(path: string, options?: SqliteStoreOptions): Promise<SqliteStore> {
+  return SqliteStore.open(path, options);
+}
