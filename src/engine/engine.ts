@@ -1,0 +1,186 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { LeaseHeldError, UserError } from "../core/errors.js";
+import type { TaskView } from "../core/projection.js";
+import { TERMINAL_STATES } from "../core/state-machine.js";
+import type { HumanDecision, TaskState } from "../core/state-machine.js";
+import type { Task } from "../core/task.js";
+import type { ModelProvider } from "../core/ports.js";
+import type { ModelSpec } from "../core/project-config.js";
+import { handleCodeReview } from "./code-review.js";
+import { handleImplementing } from "./implementing.js";
+import { handlePlanning, handlePlanReview } from "./planning.js";
+import type { EngineDeps } from "./ports.js";
+import { handleQualityGate } from "./quality-gate.js";
+import type { RunContext } from "./step-context.js";
+import { handleStepBoundary } from "./step-complete.js";
+import { TaskRecorder } from "./task-recorder.js";
+import { acquireTaskLease, ownerIsDead } from "./lease-owner.js";
+export { processOwner } from "./lease-owner.js";
+
+const DEFAULT_LEASE_TTL_MS = 60_000;
+
+/** How one `runTask` call ended. */
+export interface TaskOutcome {
+  readonly taskId: string;
+  readonly status: TaskState;
+  readonly view: TaskView;
+  /** True when the run stopped because it was interrupted (the task can be resumed). */
+  readonly interrupted: boolean;
+}
+
+type Handler = (ctx: RunContext) => Promise<void>;
+
+const HANDLERS: Partial<Record<TaskState, Handler>> = {
+  PLANNING: handlePlanning,
+  PLAN_REVIEW: handlePlanReview,
+  PLANNED: handleStepBoundary,
+  IMPLEMENTING: handleImplementing,
+  CODE_REVIEW: handleCodeReview,
+  QUALITY_GATE: handleQualityGate,
+  STEP_COMPLETE: handleStepBoundary,
+};
+
+/**
+ * Drives tasks through the state machine. It is the only place with side effects; each is
+ * recorded before and after, so `resume` after a crash continues from the last durable point.
+ */
+export class Engine {
+  private readonly providers = new Map<string, ModelProvider>();
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  private providerFor = (spec: ModelSpec): ModelProvider => {
+    let provider = this.providers.get(spec.name);
+    if (!provider) {
+      provider = this.deps.providerFor(spec);
+      this.providers.set(spec.name, provider);
+    }
+    return provider;
+  };
+
+  /** Runs one task until it is DONE, awaits a human, fails, or the run is interrupted. */
+  async runTask(task: Task, runId: string | null, signal?: AbortSignal): Promise<TaskOutcome> {
+    const { store, owner } = this.deps;
+    const ttl = this.deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    const lease = await acquireTaskLease(store, task.id, owner, ttl);
+    if (!lease.ok) throw new LeaseHeldError(task.id, lease.holder);
+    const renew = setInterval(() => {
+      void store.renewLease(task.id, owner, ttl).catch(() => undefined);
+    }, ttl / 3);
+    renew.unref();
+    try {
+      await store.saveTask(task);
+      return await this.drive(task, runId, signal);
+    } finally {
+      clearInterval(renew);
+      await store.releaseLease(task.id, owner);
+    }
+  }
+
+  private async drive(task: Task, runId: string | null, outer?: AbortSignal): Promise<TaskOutcome> {
+    const recorder = await TaskRecorder.open(this.deps.store, task.id, runId, this.deps.listener);
+    const view = recorder.view;
+    if (view.updatedAt === undefined) await recorder.record({ type: "task.registered", task });
+    const outcome = (interrupted: boolean): TaskOutcome => ({
+      taskId: task.id,
+      status: view.status,
+      view,
+      interrupted,
+    });
+    if (TERMINAL_STATES.has(view.status) || view.status === "AWAITING_HUMAN_REVIEW") {
+      return outcome(false);
+    }
+    const workspace = await this.deps.workspace.ensure(task);
+    if (view.status === "NEW") {
+      if (!view.workspace) await recorder.record({ type: "workspace.created", ...workspace });
+      await recorder.transition({ type: "START_PLANNING" });
+    }
+    const startedAt = view.startedAt ?? this.deps.clock.now();
+    const remaining = startedAt + task.timeoutMs - this.deps.clock.now();
+    const deadline = AbortSignal.timeout(Math.max(1, remaining));
+    const signal = outer ? AbortSignal.any([outer, deadline]) : deadline;
+    const runDir = join(this.deps.config.configDir, "runs", runId ?? "manual", task.id);
+    await mkdir(runDir, { recursive: true });
+    const ctx: RunContext = {
+      deps: this.deps,
+      task,
+      recorder,
+      workspace,
+      signal,
+      runDir,
+      providerFor: this.providerFor,
+    };
+    for (;;) {
+      const handler = HANDLERS[view.status];
+      if (!handler) return outcome(false);
+      if (this.deps.clock.now() - startedAt > task.timeoutMs || deadline.aborted) {
+        await recorder.transition({
+          type: "ESCALATE",
+          reason: "timeout",
+          detail: `task ran longer than its timeout of ${Math.round(task.timeoutMs / 1000)} s`,
+        });
+        continue;
+      }
+      if (outer?.aborted) return outcome(true);
+      try {
+        await handler(ctx);
+      } catch (error) {
+        if (isAborted(outer)) return outcome(true);
+        if (isAborted(deadline)) continue;
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Records a human decision on a task awaiting review (the seed's four options). Approve and
+   * retry apply to what was escalated: the plan or the current step. Abort also rolls back.
+   */
+  async decide(task: Task, decision: HumanDecision, feedback?: string): Promise<TaskView> {
+    const recorder = await TaskRecorder.open(this.deps.store, task.id, null, this.deps.listener);
+    const view = recorder.view;
+    if (view.status !== "AWAITING_HUMAN_REVIEW") {
+      throw new UserError(`task ${task.id} is ${view.status}, not AWAITING_HUMAN_REVIEW`);
+    }
+    const scope = view.escalation?.scope ?? "plan";
+    if (scope === "plan" && decision === "approve" && !view.plan) {
+      throw new UserError(`task ${task.id} has no plan to approve; use --retry or --abort`);
+    }
+    if (scope === "plan" && decision === "skip_step") {
+      throw new UserError(`task ${task.id} is waiting on its plan; there is no step to skip`);
+    }
+    if (decision === "abort") return this.abortTask(task, "aborted at human review");
+    await recorder.transition({
+      type: "HUMAN_DECISION",
+      decision,
+      scope,
+      ...(feedback === undefined ? {} : { feedback: `Human reviewer: ${feedback}` }),
+    });
+    return recorder.view;
+  }
+
+  /** Removes a task's worktree and branch and records it as ABORTED (the seed's rollback). */
+  async abortTask(task: Task, reason?: string): Promise<TaskView> {
+    const holder = await this.deps.store.leaseHolder(task.id);
+    if (holder && holder.owner !== this.deps.owner && !ownerIsDead(holder.owner))
+      throw new LeaseHeldError(task.id, holder.owner);
+    const recorder = await TaskRecorder.open(this.deps.store, task.id, null, this.deps.listener);
+    if (recorder.view.status === "DONE" || recorder.view.status === "ABORTED") {
+      if (recorder.view.status === "DONE") {
+        throw new UserError(`task ${task.id} is DONE; its branch is kept (delete it with git)`);
+      }
+    } else {
+      await recorder.transition({ type: "ABORT", ...(reason === undefined ? {} : { reason }) });
+    }
+    await this.deps.workspace.remove(task);
+    return recorder.view;
+  }
+}
+
+/** A lease owner id for this process. */
+
+/** Whether a signal has fired; a function so that checks after an `await` are not narrowed away. */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}

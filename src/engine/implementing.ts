@@ -1,0 +1,142 @@
+import type { PlanStep } from "../core/plan.js";
+import type { ModelSpec } from "../core/project-config.js";
+import { routeByRules } from "../routing/index.js";
+import { callModel } from "./model-caller.js";
+import { applyEditAnswer, implementerPrompt } from "./role-io.js";
+import type { RunContext } from "./step-context.js";
+
+/** The plan step being worked on; the projection guarantees it exists in IMPLEMENTING. */
+export function currentStep(ctx: RunContext): PlanStep {
+  const id = ctx.recorder.view.currentStepId;
+  const step = ctx.recorder.view.plan?.steps.find((s) => s.id === id);
+  if (!step) throw new Error(`no current step (${id ?? "none"}) in the plan`);
+  return step;
+}
+
+/** The latest successful change of this step (since it started), to restore after a crash. */
+function lastGoodPatch(ctx: RunContext, stepId: string): string | undefined {
+  return ctx.recorder.findSinceStepStart(stepId, "implementation.recorded", (b) => b.ok)?.diff;
+}
+
+/** Brings the worktree back to where the attempt started: the last commit plus the last good change. */
+async function restoreAttemptStart(ctx: RunContext, stepId: string): Promise<void> {
+  const { workspace } = ctx.deps;
+  await workspace.reset(ctx.workspace.worktree);
+  const patch = lastGoodPatch(ctx, stepId);
+  if (patch !== undefined && patch !== "")
+    await workspace.applyPatch(ctx.workspace.worktree, patch);
+}
+
+function chooseImplementer(ctx: RunContext, step: PlanStep): { model: ModelSpec; reason: string } {
+  return routeByRules(ctx.deps.config.models, {
+    role: "implementer",
+    risk: step.risk,
+    area: ctx.task.area,
+    stepType: step.type,
+  });
+}
+
+/** Runs one attempt: the model edits (text mode: we apply its edits; agent mode: it edits). */
+async function implementOnce(
+  ctx: RunContext,
+  step: PlanStep,
+  attempt: number,
+  model: ModelSpec,
+): Promise<{ ok: true; summary: string } | { ok: false; error: string }> {
+  const mode = ctx.deps.config.models.routing.implementerMode;
+  let feedback = ctx.recorder.view.pendingFeedback;
+  // Text mode: an answer whose edits do not apply is returned to the model once.
+  const rounds = mode === "text" ? 2 : 1;
+  let lastError = "";
+  for (let round = 1; round <= rounds; round++) {
+    const prompt = await implementerPrompt(ctx, step, mode, feedback);
+    const call = await callModel(ctx, model, {
+      ...prompt,
+      role: "implementer",
+      taskId: ctx.task.id,
+      stepId: step.id,
+      attempt,
+      ...(round > 1 ? { repair: true } : {}),
+      mode,
+      cwd: ctx.workspace.worktree,
+      signal: ctx.signal,
+    });
+    if (!call.ok) return call;
+    if (mode === "agent") return { ok: true, summary: call.response.text.trim().slice(0, 2000) };
+    const applied = await applyEditAnswer(ctx.workspace.worktree, call.response.text);
+    if (applied.ok) return { ok: true, summary: applied.summary };
+    lastError = applied.error;
+    feedback = `Your previous answer could not be applied; nothing from it was written:\n${applied.error}`;
+  }
+  return { ok: false, error: lastError };
+}
+
+/** IMPLEMENTING: one attempt at the current step, or escalation when attempts are used up. */
+export async function handleImplementing(ctx: RunContext): Promise<void> {
+  const { recorder } = ctx;
+  const step = currentStep(ctx);
+  const started = recorder.findSinceStateEntry("step.attempt", (b) => b.stepId === step.id);
+  const result =
+    started &&
+    recorder.findSinceStateEntry(
+      "implementation.recorded",
+      (b) => b.stepId === step.id && b.attempt === started.attempt,
+    );
+  if (result?.ok) {
+    await recorder.transition({ type: "IMPLEMENTATION_READY", stepId: step.id });
+    return;
+  }
+  let attempt: number;
+  let model: ModelSpec;
+  if (started && !result) {
+    // Crashed in the middle of this attempt: start it again from where it started.
+    attempt = started.attempt;
+    model =
+      ctx.deps.config.models.models.get(started.implementer) ?? chooseImplementer(ctx, step).model;
+    await restoreAttemptStart(ctx, step.id);
+  } else {
+    const state = recorder.view.steps.find((s) => s.id === step.id);
+    const used = state?.attempts ?? 0;
+    if (used >= ctx.deps.config.quality.maxAttempts) {
+      await recorder.transition({
+        type: "ESCALATE",
+        reason: "implementation_failed",
+        detail: `${step.id}: no usable implementation after ${used} attempts: ${result?.error ?? ""}`,
+      });
+      return;
+    }
+    attempt = (state?.currentAttempt ?? 0) + 1;
+    const decision = chooseImplementer(ctx, step);
+    model = decision.model;
+    await recorder.record({
+      type: "routing.decision",
+      role: "implementer",
+      model: model.name,
+      stepId: step.id,
+      reason: `${step.id} -> ${decision.reason}`,
+    });
+    await recorder.record({
+      type: "step.attempt",
+      stepId: step.id,
+      attempt,
+      implementer: model.name,
+      ...(recorder.view.pendingFeedback === undefined
+        ? {}
+        : { feedback: recorder.view.pendingFeedback }),
+    });
+  }
+  const outcome = await implementOnce(ctx, step, attempt, model);
+  const { patch, files } = await ctx.deps.workspace.changes(ctx.workspace.worktree);
+  await recorder.record({
+    type: "implementation.recorded",
+    stepId: step.id,
+    attempt,
+    ok: outcome.ok,
+    filesChanged: files,
+    diff: patch,
+    summary: outcome.ok ? outcome.summary : "",
+    ...(outcome.ok ? {} : { error: outcome.error }),
+  });
+  if (outcome.ok) await recorder.transition({ type: "IMPLEMENTATION_READY", stepId: step.id });
+  else await restoreAttemptStart(ctx, step.id);
+}

@@ -1,0 +1,99 @@
+import type { EventBody, StoredEvent } from "../core/events.js";
+import type { Store } from "../core/ports.js";
+import { applyEvent, projectTask } from "../core/projection.js";
+import type { TaskView } from "../core/projection.js";
+import { transition } from "../core/state-machine.js";
+import type { TaskEvent } from "../core/state-machine.js";
+
+/** Receives every event as it is recorded: the progress display, `--json` output, telemetry. */
+export type EventListener = (event: StoredEvent, view: TaskView) => void;
+
+/**
+ * Records a task's events durably and keeps its projected view current. Every change of the
+ * task's state goes through here, so the log and the view cannot disagree.
+ */
+export class TaskRecorder {
+  private constructor(
+    private readonly store: Store,
+    readonly taskId: string,
+    readonly runId: string | null,
+    readonly view: TaskView,
+    private readonly log: StoredEvent[],
+    private readonly listener: EventListener | undefined,
+  ) {}
+
+  /** Loads the task's events and projects its current view. */
+  static async open(
+    store: Store,
+    taskId: string,
+    runId: string | null,
+    listener?: EventListener,
+  ): Promise<TaskRecorder> {
+    const log = await store.events(taskId);
+    return new TaskRecorder(store, taskId, runId, projectTask(taskId, log), log, listener);
+  }
+
+  /** Appends one event (durably, before returning) and applies it to the view. */
+  async record(body: EventBody): Promise<StoredEvent> {
+    const event = await this.store.append(this.taskId, this.runId, body);
+    this.log.push(event);
+    applyEvent(this.view, event);
+    this.listener?.(event, this.view);
+    return event;
+  }
+
+  /** Applies a state-machine event: checked by the pure transition function, then recorded. */
+  async transition(event: TaskEvent): Promise<void> {
+    const from = this.view.status;
+    const to = transition(from, event);
+    await this.record({ type: "transition", event, from, to });
+  }
+
+  /**
+   * The last recorded event of a type that satisfies `where`, scanning back only to the last
+   * transition into the current state, so a result recorded before a crash is found and reused.
+   */
+  findSinceStateEntry<T extends EventBody["type"]>(
+    type: T,
+    where: (body: Extract<EventBody, { type: T }>) => boolean = () => true,
+  ): Extract<EventBody, { type: T }> | undefined {
+    for (let i = this.log.length - 1; i >= 0; i--) {
+      const body = this.log[i]?.body;
+      if (body === undefined || body.type === "transition") return undefined;
+      if (body.type === type) {
+        const typed = body as Extract<EventBody, { type: T }>;
+        if (where(typed)) return typed;
+      }
+    }
+    return undefined;
+  }
+
+  /** Like {@link findSinceStateEntry}, but looks back to the start of the given step. */
+  findSinceStepStart<T extends EventBody["type"]>(
+    stepId: string,
+    type: T,
+    where: (body: Extract<EventBody, { type: T }>) => boolean = () => true,
+  ): Extract<EventBody, { type: T }> | undefined {
+    for (let i = this.log.length - 1; i >= 0; i--) {
+      const body = this.log[i]?.body;
+      if (body === undefined) return undefined;
+      if (body.type === "transition" && body.event.type === "START_STEP") {
+        if (body.event.stepId === stepId) return undefined;
+      }
+      if (body.type === type) {
+        const typed = body as Extract<EventBody, { type: T }>;
+        if (where(typed)) return typed;
+      }
+    }
+    return undefined;
+  }
+
+  /** The state-machine event that led to the current state, if any. */
+  lastTransition(): Extract<EventBody, { type: "transition" }> | undefined {
+    for (let i = this.log.length - 1; i >= 0; i--) {
+      const body = this.log[i]?.body;
+      if (body?.type === "transition") return body;
+    }
+    return undefined;
+  }
+}

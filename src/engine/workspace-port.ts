@@ -1,0 +1,30 @@
+import type { ProcessRunner } from "../core/ports.js";
+import type { Task } from "../core/task.js";
+import { createTaskWorktree, removeTaskWorktree, Worktree } from "../workspace/index.js";
+import type { WorkspacePort } from "./ports.js";
+
+/** The engine's git side, on the real workspace layer. */
+export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): WorkspacePort {
+  const at = (path: string): Worktree => new Worktree(runner, path);
+  return {
+    async ensure(task: Task) {
+      const wt = await createTaskWorktree(runner, {
+        repoRoot: task.repoPath,
+        taskId: task.id,
+        ...(task.base === undefined ? {} : { base: task.base }),
+      });
+      return { worktree: wt.path, branch: wt.branch, baseSha: wt.baseSha };
+    },
+    async changes(worktree) {
+      const diff = await at(worktree).diff();
+      return { patch: diff.patch, files: diff.files };
+    },
+    reset: (worktree) => at(worktree).discardChanges(),
+    applyPatch: (worktree, patch) => at(worktree).applyPatch(patch),
+    status: (worktree) => at(worktree).status(),
+    commitStep: (worktree, commit) => at(worktree).commitStep({ ...commit, allowEmpty: true }),
+    findStepCommit: (worktree, taskId, stepId) => at(worktree).findStepCommit(taskId, stepId),
+    headSha: (worktree) => at(worktree).headSha(),
+    remove: (task) => removeTaskWorktree(runner, { repoRoot: task.repoPath, taskId: task.id }),
+  };
+}
