@@ -1,0 +1,1 @@
+export { capitalize, words } from "./strings.js";

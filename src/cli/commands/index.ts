@@ -1,0 +1,20 @@
+import type { Command } from "commander";
+import type { CliContext } from "../context.js";
+import { registerDemo } from "./demo.js";
+import { registerExport } from "./export.js";
+import { registerInit } from "./init.js";
+import { registerReview } from "./review.js";
+import { registerRun } from "./run.js";
+import { registerStatus } from "./status.js";
+import { registerValidate } from "./validate.js";
+
+/** Every command of the CLI, in the order `--help` lists them. */
+export function registerCommands(program: Command, ctx: CliContext): void {
+  registerInit(program, ctx);
+  registerValidate(program, ctx);
+  registerRun(program, ctx);
+  registerStatus(program, ctx);
+  registerReview(program, ctx);
+  registerExport(program, ctx);
+  registerDemo(program, ctx);
+}

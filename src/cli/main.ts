@@ -1,0 +1,71 @@
+import { Command, CommanderError } from "commander";
+import { createRequire } from "node:module";
+import { ExitCode, exitCodeFor, OrchestratorError } from "../core/errors.js";
+import type { CliContext } from "./context.js";
+import { registerCommands } from "./commands/index.js";
+
+const require = createRequire(import.meta.url);
+
+function packageVersion(): string {
+  const pkg: unknown = require("../../package.json");
+  if (typeof pkg === "object" && pkg !== null && "version" in pkg) return String(pkg.version);
+  return "0.0.0";
+}
+
+/** Builds the command tree; exported so tests can inspect every command's help. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command("orchestrator")
+    .description(
+      "Plans, cross-reviews, implements, gates and commits tasks with several model families.",
+    )
+    .version(packageVersion(), "-V, --version")
+    .option("-C, --repo <dir>", "the target repository (default: the current one)")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    })
+    .exitOverride();
+  registerCommands(program, ctx);
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    });
+  }
+  return program;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof OrchestratorError) return error.message;
+  if (error instanceof Error) return `internal error: ${error.stack ?? error.message}`;
+  return `internal error: ${String(error)}`;
+}
+
+/** Runs the CLI with the given argv and streams; returns the exit code (never exits itself). */
+export async function run(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync([...argv]);
+    return ctx.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version end with code 0; usage errors are the user's: exit 2.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.userError;
+    }
+    const message = describeError(error);
+    for (const line of message.split("\n")) ctx.stderr.write(`orchestrator: ${line}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+/** Entry point of the `orchestrator` binary. */
+export function main(argv: readonly string[]): Promise<number> {
+  return run(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    exitCode: 0,
+  });
+}

@@ -1,0 +1,59 @@
+import { loadProjectConfig } from "../config/index.js";
+import type { Store } from "../core/ports.js";
+import { systemClock } from "../core/ports.js";
+import type { ProjectConfig } from "../core/project-config.js";
+import { projectTask } from "../core/projection.js";
+import type { TaskView } from "../core/projection.js";
+import { Engine, processOwner } from "../engine/engine.js";
+import type { EventListener } from "../engine/task-recorder.js";
+import { createGatePort } from "../engine/gate-port.js";
+import { createWorkspacePort } from "../engine/workspace-port.js";
+import { NodeProcessRunner } from "../process/node-process-runner.js";
+import { createProvider } from "../providers/index.js";
+import { openSqliteStore } from "../store/index.js";
+import { stateDbPath } from "./context.js";
+
+/** A loaded project: its configuration, its store, and a way to build an engine on them. */
+export interface OpenProject {
+  readonly repoRoot: string;
+  readonly config: ProjectConfig;
+  readonly store: Store;
+  engine(listener?: EventListener): Engine;
+  /** The task's projected view (NEW with no events when it never ran). */
+  taskView(taskId: string): Promise<TaskView>;
+  close(): Promise<void>;
+}
+
+/** The composition root: real store, git, gate and providers, wired into the engine. */
+export async function openProject(
+  repoRoot: string,
+  env: NodeJS.ProcessEnv,
+  options: { requireTasks?: boolean } = {},
+): Promise<OpenProject> {
+  const config = await loadProjectConfig(repoRoot, {
+    env,
+    requireTasks: options.requireTasks ?? true,
+  });
+  const store = await openSqliteStore(stateDbPath(repoRoot));
+  const runner = new NodeProcessRunner();
+  const owner = processOwner();
+  return {
+    repoRoot,
+    config,
+    store,
+    engine: (listener) =>
+      new Engine({
+        store,
+        clock: systemClock,
+        config,
+        runner,
+        providerFor: createProvider,
+        workspace: createWorkspacePort(runner, repoRoot),
+        gate: createGatePort(runner, config.quality),
+        owner,
+        ...(listener ? { listener } : {}),
+      }),
+    taskView: async (taskId) => projectTask(taskId, await store.events(taskId)),
+    close: () => store.close(),
+  };
+}
