@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import { EventBodySchema } from "../../src/core/events.js";
+import type { EventBody, StoredEvent } from "../../src/core/events.js";
+import type { Clock, RunRecord, Store } from "../../src/core/ports.js";
+import { systemClock } from "../../src/core/ports.js";
+import type { Task } from "../../src/core/task.js";
+
+/** An in-memory Store for unit tests of logic; validates bodies like the real one. */
+export class MemoryStore implements Store {
+  private readonly tasks = new Map<string, Task>();
+  private readonly runs = new Map<string, RunRecord>();
+  private readonly log: StoredEvent[] = [];
+  private readonly leases = new Map<string, { owner: string; expiresAt: number }>();
+
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  saveTask(task: Task): Promise<void> {
+    this.tasks.set(task.id, task);
+    return Promise.resolve();
+  }
+  getTask(id: string): Promise<Task | undefined> {
+    return Promise.resolve(this.tasks.get(id));
+  }
+  listTasks(): Promise<Task[]> {
+    return Promise.resolve([...this.tasks.values()]);
+  }
+  startRun(command: string): Promise<RunRecord> {
+    const run = {
+      id: randomUUID(),
+      command,
+      startedAt: this.clock.now(),
+      finishedAt: null,
+      status: null,
+    };
+    this.runs.set(run.id, run);
+    return Promise.resolve(run);
+  }
+  finishRun(runId: string, status: string): Promise<void> {
+    const run = this.runs.get(runId);
+    if (run) this.runs.set(runId, { ...run, finishedAt: this.clock.now(), status });
+    return Promise.resolve();
+  }
+  listRuns(): Promise<RunRecord[]> {
+    return Promise.resolve([...this.runs.values()]);
+  }
+  append(taskId: string, runId: string | null, body: EventBody): Promise<StoredEvent> {
+    const event = {
+      seq: this.log.length + 1,
+      taskId,
+      runId,
+      at: this.clock.now(),
+      body: EventBodySchema.parse(body),
+    };
+    this.log.push(event);
+    return Promise.resolve(event);
+  }
+  events(taskId: string, afterSeq = 0): Promise<StoredEvent[]> {
+    return Promise.resolve(this.log.filter((e) => e.taskId === taskId && e.seq > afterSeq));
+  }
+  runEvents(runId: string): Promise<StoredEvent[]> {
+    return Promise.resolve(this.log.filter((e) => e.runId === runId));
+  }
+  acquireLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
+    const held = this.leases.get(taskId);
+    if (held && held.owner !== owner && held.expiresAt > this.clock.now())
+      return Promise.resolve(false);
+    this.leases.set(taskId, { owner, expiresAt: this.clock.now() + ttlMs });
+    return Promise.resolve(true);
+  }
+  renewLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
+    const held = this.leases.get(taskId);
+    if (held?.owner !== owner) return Promise.resolve(false);
+    this.leases.set(taskId, { owner, expiresAt: this.clock.now() + ttlMs });
+    return Promise.resolve(true);
+  }
+  releaseLease(taskId: string, owner: string): Promise<void> {
+    if (this.leases.get(taskId)?.owner === owner) this.leases.delete(taskId);
+    return Promise.resolve();
+  }
+  leaseHolder(taskId: string): Promise<{ owner: string; expiresAt: number } | undefined> {
+    const held = this.leases.get(taskId);
+    return Promise.resolve(held && held.expiresAt > this.clock.now() ? held : undefined);
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
