@@ -1,0 +1,67 @@
+import type { RawModel, RawRule } from "./file-schemas.js";
+
+// Built-in defaults, used when `.orchestrator/model_config.yaml` is missing or leaves out
+// `models:` or `routing.rules:`. The starter model_config.yaml of `orchestrator init` spells out
+// the same values (init-files.test.ts checks that both load to the same configuration).
+
+/** The seed's three models (prices: USD per million tokens). */
+export const DEFAULT_MODELS: Readonly<Record<string, RawModel>> = {
+  claude_sonnet: {
+    provider: "claude-cli",
+    model: "claude-sonnet-4-5",
+    family: "anthropic",
+    tier: "strong",
+    price: { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75 },
+    args: [],
+    env: {},
+    timeout: "15m",
+  },
+  gemini_pro: {
+    provider: "gemini-cli",
+    model: "gemini-2.5-pro",
+    family: "google",
+    tier: "medium",
+    price: { input: 1.25, output: 10, cache_read: 0.31, cache_write: 0 },
+    args: [],
+    env: {},
+    timeout: "15m",
+  },
+  gemini_flash: {
+    provider: "gemini-cli",
+    model: "gemini-2.5-flash",
+    family: "google",
+    tier: "cheap",
+    price: { input: 0.3, output: 2.5, cache_read: 0.075, cache_write: 0 },
+    args: [],
+    env: {},
+    timeout: "15m",
+  },
+};
+
+/**
+ * The seed's routing matrix as rules. Every reviewer rule lists a second model of the other
+ * family, so cross-review can always be satisfied whoever wrote the plan or the code.
+ */
+export const DEFAULT_RULES: readonly RawRule[] = [
+  { role: "planner", use: "claude_sonnet", reason: "planning needs the best reasoning" },
+  {
+    role: "plan_reviewer",
+    use: ["gemini_pro", "claude_sonnet"],
+    reason: "cross-check the plan with another family",
+  },
+  { role: "implementer", risk: "high", use: "claude_sonnet", reason: "high-risk code" },
+  { role: "implementer", area: ["core", "api"], use: "claude_sonnet", reason: "core and API code" },
+  {
+    role: "implementer",
+    risk: "low",
+    area: ["tests", "docs", "comments"],
+    use: "gemini_flash",
+    reason: "low-risk tests and docs: fast and cheap",
+  },
+  { role: "implementer", use: "gemini_pro", reason: "solid coding for the rest" },
+  {
+    role: "code_reviewer",
+    use: ["claude_sonnet", "gemini_pro"],
+    reason: "cross-check the code with another family",
+  },
+];

@@ -1,0 +1,224 @@
+import { z } from "zod";
+import { PROVIDER_KINDS, QUALITY_LEVELS, TIERS } from "../core/project-config.js";
+import { RISKS, ROLES } from "../core/task.js";
+import { describeValue } from "./describe.js";
+import { DurationSchema } from "./duration.js";
+
+// The raw shapes of the three YAML files, snake_case as users write them. The loader validates
+// with these schemas and `jsonSchemas()` turns them into the JSON Schemas editors use.
+
+/** One value or a non-empty list of them; `what` names the value in messages. */
+function oneOrMany<T extends z.ZodType>(item: T, what: string) {
+  return z.union([item, z.array(item).min(1)], {
+    error: (iss) => `expected ${what} or a list of them, found ${describeValue(iss.input)}`,
+  });
+}
+
+const nonEmpty = (description: string) => z.string().min(1).meta({ description });
+
+const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+const TaskIdSchema = z
+  .string()
+  .max(100)
+  .regex(TASK_ID, {
+    error: (iss) =>
+      `expected a task id of letters, digits, ".", "_" or "-" starting with a letter or digit, found ${describeValue(iss.input)}`,
+  })
+  .refine((id) => !id.includes("..") && !id.endsWith(".") && !id.endsWith(".lock"), {
+    error: (iss) =>
+      `expected a task id without "..", not ending in "." or ".lock", found ${describeValue(iss.input)}`,
+  })
+  .meta({ description: "Unique task id; also part of the task's branch name." });
+
+/** Task fields that `defaults:` may set for every task. */
+const taskFieldsShape = {
+  risk: z.enum(RISKS).optional().meta({ description: "How risky the change is (required)." }),
+  area: nonEmpty(
+    "Area of the code, e.g. core, math, api, services, docs, tests (required).",
+  ).optional(),
+  repo: nonEmpty(
+    "Repository: a name under `repos:`, the repository's folder name, or a path (default: .).",
+  ).optional(),
+  context_files: z
+    .array(nonEmpty("A file, directory or glob, relative to the task's repository."))
+    .optional()
+    .meta({ description: "Files the models are given; each must exist or match." }),
+  constraints: z
+    .array(z.string().min(1))
+    .optional()
+    .meta({ description: 'e.g. ZERO-WARNINGS, "80%+ test coverage", No breaking changes.' }),
+  priority: z.number().int().optional().meta({ description: "Higher runs first (default 0)." }),
+  depends_on: z
+    .array(z.string().min(1))
+    .optional()
+    .meta({ description: "Ids of tasks that must be DONE first." }),
+  timeout: DurationSchema.optional().meta({ description: "Wall-clock limit (default 6h)." }),
+  budget_usd: z.number().nonnegative().optional().meta({ description: "Cost limit in USD." }),
+  base: nonEmpty("Git ref the task's branch starts from (default: HEAD).").optional(),
+  quality_level: z
+    .enum(QUALITY_LEVELS)
+    .optional()
+    .meta({ description: "Quality gate level for every step of this task." }),
+};
+
+export const RawTaskSchema = z
+  .strictObject({
+    id: TaskIdSchema,
+    goal: nonEmpty("What the task should achieve."),
+    ...taskFieldsShape,
+  })
+  .meta({ description: "One task." });
+export type RawTask = z.output<typeof RawTaskSchema>;
+
+export const TaskDefaultsSchema = z
+  .strictObject(taskFieldsShape)
+  .meta({ description: "Values for every task that does not set them itself." });
+export type TaskDefaults = z.output<typeof TaskDefaultsSchema>;
+
+export const TaskListSchema = z.array(RawTaskSchema);
+
+export const TasksObjectSchema = z.strictObject({
+  repos: z
+    .record(z.string(), nonEmpty("Path of the repository, relative to this repository's root."))
+    .optional()
+    .meta({ description: "Names for repositories that tasks refer to with `repo:`." }),
+  defaults: TaskDefaultsSchema.optional(),
+  tasks: TaskListSchema,
+});
+
+/** `tasks.yaml`: a list of tasks, or a mapping with `tasks:` and optional `repos:`/`defaults:`. */
+export const TasksFileSchema = z
+  .union([TaskListSchema, TasksObjectSchema])
+  .meta({ title: "orchestrator tasks.yaml" });
+
+const PriceSchema = z
+  .strictObject({
+    input: z.number().nonnegative(),
+    output: z.number().nonnegative(),
+    cache_read: z.number().nonnegative().default(0),
+    cache_write: z.number().nonnegative().default(0),
+  })
+  .meta({ description: "USD per million tokens." });
+
+export const RawModelSchema = z.strictObject({
+  provider: z.enum(PROVIDER_KINDS),
+  model: nonEmpty("The vendor's model id, e.g. claude-sonnet-4-5."),
+  family: nonEmpty("Model family; a reviewer must be of another family than the author."),
+  tier: z.enum(TIERS).default("medium"),
+  price: PriceSchema.optional().meta({ description: "Default: all prices 0." }),
+  binary: nonEmpty("CLI binary to run (CLI providers).").optional(),
+  args: z.array(z.string()).default([]).meta({ description: "Extra CLI arguments." }),
+  env: z
+    .record(z.string(), z.string())
+    .default({})
+    .meta({ description: "Extra environment variables." }),
+  timeout: DurationSchema.default("15m").meta({ description: "Limit per call (default 15m)." }),
+  base_url: nonEmpty("API base URL (HTTP providers).").optional(),
+  api_key_env: nonEmpty("Name of the environment variable that holds the API key.").optional(),
+  script: nonEmpty("Script file for `scripted` models, relative to .orchestrator/.").optional(),
+});
+export type RawModel = z.output<typeof RawModelSchema>;
+
+export const RawRuleSchema = z.strictObject({
+  role: oneOrMany(z.enum(ROLES), "a role"),
+  risk: oneOrMany(z.enum(RISKS), "a risk").optional(),
+  area: oneOrMany(z.string().min(1), "an area").optional(),
+  step_type: oneOrMany(z.string().min(1), "a step type").optional(),
+  use: oneOrMany(z.string().min(1), "a model name").meta({
+    description: "Candidate models in order; the first allowed by cross-review is used.",
+  }),
+  reason: nonEmpty("Shown in logs (default: rule N).").optional(),
+});
+export type RawRule = z.output<typeof RawRuleSchema>;
+
+export const RoutingSchema = z.strictObject({
+  strategy: z.enum(["rules", "learned"]).default("rules"),
+  cross_review: z
+    .boolean()
+    .default(true)
+    .meta({ description: "A reviewer must be of another family than the author." }),
+  implementer_mode: z.enum(["text", "agent"]).default("text"),
+  rules: z
+    .array(RawRuleSchema)
+    .min(1)
+    .optional()
+    .meta({ description: "First matching rule wins; omitted conditions match anything." }),
+});
+
+/** `model_config.yaml`. */
+export const ModelConfigFileSchema = z
+  .strictObject({
+    models: z.record(z.string(), RawModelSchema).optional(),
+    routing: RoutingSchema.optional(),
+  })
+  .meta({ title: "orchestrator model_config.yaml" });
+
+export const CHECK_KINDS = [
+  "tests",
+  "lint",
+  "typecheck",
+  "coverage",
+  "hooks",
+  "breaking",
+  "custom",
+] as const;
+
+export const RawCheckSchema = z.strictObject({
+  command: z.union([z.string().min(1), z.array(z.string()).min(1)], {
+    error: (iss) =>
+      `expected a command line or a list of arguments, found ${describeValue(iss.input)}`,
+  }),
+  timeout: DurationSchema.default("10m"),
+  kind: z.enum(CHECK_KINDS).default("custom"),
+  env: z.record(z.string(), z.string()).default({}),
+});
+export type RawCheck = z.output<typeof RawCheckSchema>;
+
+const levelList = z.array(z.string().min(1)).optional();
+
+/** Keys of the seed's quality examples; accepted, and enforced through `checks:` instead. */
+const seedFlagsShape = {
+  zero_warnings: z.boolean().optional(),
+  all_tests_pass: z.boolean().optional(),
+  no_coverage_regression: z.boolean().optional(),
+  test_classification: z.record(z.string(), z.string()).optional(),
+  hooks: z.array(z.string()).optional(),
+  workflow: z.array(z.string()).optional(),
+  min_reviews: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  enforce_different_models: z.record(z.string(), z.boolean()).optional(),
+  max_retry_attempts: z.number().int().min(1).optional(),
+  escalate_to_human_after: z.number().int().min(1).optional(),
+  merge_requires: z.array(z.string()).optional(),
+};
+const SeedFlagsSchema = z.strictObject(seedFlagsShape).meta({
+  description: "The seed's quality settings; accepted for compatibility, enforced via checks:.",
+});
+
+/** `quality_rules.yaml`. */
+export const QualityRulesFileSchema = z
+  .strictObject({
+    checks: z.record(z.string(), RawCheckSchema).optional(),
+    levels: z
+      .strictObject({
+        TRIVIAL: levelList,
+        SMALL: levelList,
+        MEDIUM: levelList,
+        LARGE: levelList,
+      })
+      .optional(),
+    default_level: z.enum(QUALITY_LEVELS).default("MEDIUM"),
+    retries: z
+      .strictObject({
+        max_attempts: z.number().int().min(1).default(3),
+        plan_review_rounds: z.number().int().min(0).default(2),
+      })
+      .optional(),
+    policy_docs: z.array(z.string().min(1)).default([]),
+    context_token_budget: z.number().int().positive().default(20_000),
+    ...seedFlagsShape,
+    quality_rules: SeedFlagsSchema.optional(),
+    orchestrator_quality: SeedFlagsSchema.optional(),
+  })
+  .meta({ title: "orchestrator quality_rules.yaml" });
+export type RawQualityRules = z.output<typeof QualityRulesFileSchema>;

@@ -1,0 +1,84 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  cleanUpTempProjects,
+  lines,
+  load,
+  makeProject,
+  messages,
+} from "../../test/support/temp-project.js";
+
+cleanUpTempProjects();
+
+const taskWith = (...more: string[]): string =>
+  lines("- id: A", "  goal: g", "  risk: low", "  area: docs", ...more);
+
+describe("model_config.yaml", () => {
+  const models = lines(
+    "models:",
+    "  s1: { provider: scripted, model: m, family: one, script: s.yaml, price: { input: 1, output: 2 } }",
+    "  s2: { provider: scripted, model: m, family: two, script: s.yaml, timeout: 30s, args: [-v], env: { A: b } }",
+    "routing:",
+    "  implementer_mode: agent",
+    "  rules:",
+    "    - { role: [planner, implementer], use: s1 }",
+    "    - { role: [plan_reviewer, code_reviewer], risk: [low, medium, high], use: [s2, s1], reason: cross }",
+  );
+
+  it("maps models and rules to the core shapes", async () => {
+    const root = await makeProject({ tasks: "[]\n", model_config: models }, [
+      ".orchestrator/s.yaml",
+    ]);
+    const config = await load(root);
+    expect(config.models.models.get("s1")).toMatchObject({
+      script: join(root, ".orchestrator", "s.yaml"),
+      tier: "medium",
+      price: { input: 1, output: 2, cacheRead: 0, cacheWrite: 0 },
+    });
+    expect(config.models.models.get("s2")).toMatchObject({
+      timeoutMs: 30_000,
+      args: ["-v"],
+      env: { A: "b" },
+    });
+    expect(config.models.routing).toEqual({
+      strategy: "rules",
+      crossReview: true,
+      implementerMode: "agent",
+      rules: [
+        { roles: ["planner", "implementer"], use: ["s1"], reason: "rule 1", index: 1 },
+        {
+          roles: ["plan_reviewer", "code_reviewer"],
+          risks: ["low", "medium", "high"],
+          use: ["s2", "s1"],
+          reason: "cross",
+          index: 2,
+        },
+      ],
+    });
+  });
+
+  it("skips the cross-review check when cross_review is false", async () => {
+    const text = models
+      .replace("use: [s2, s1]", "use: [s1]")
+      .replace("routing:", "routing:\n  cross_review: false");
+    const root = await makeProject({ tasks: "[]\n", model_config: text }, [".orchestrator/s.yaml"]);
+    expect((await load(root)).models.routing.crossReview).toBe(false);
+  });
+
+  it("checks routing for the areas tasks use", async () => {
+    const text = models
+      .replace("use: [s2, s1]", "use: [s2]")
+      .replace(
+        "    - { role: [planner",
+        "    - { role: implementer, area: ui, use: s2 }\n    - { role: [planner",
+      );
+    const root = await makeProject(
+      { tasks: taskWith().replace("area: docs", "area: ui"), model_config: text },
+      [".orchestrator/s.yaml"],
+    );
+    expect(await messages(load(root))).toEqual([
+      'routing.rules[2]: code_reviewer rule offers only models of family "two" (s2), the family of s2, ' +
+        "which rule 1 picks as implementer (risk low, area ui); cross_review needs a reviewer of another family",
+    ]);
+  });
+});

@@ -1,0 +1,164 @@
+import { resolve } from "node:path";
+import type { ModelSpec, ModelsConfig, RoutingRule } from "../core/project-config.js";
+import { checkRouting } from "./cross-review-check.js";
+import { didYouMean, isRecord } from "./describe.js";
+import { DEFAULT_MODELS, DEFAULT_RULES } from "./defaults.js";
+import { parseDuration } from "./duration.js";
+import { isFile } from "./file-checks.js";
+import type { RawModel, RawRule } from "./file-schemas.js";
+import {
+  ModelConfigFileSchema,
+  RawModelSchema,
+  RawRuleSchema,
+  RoutingSchema,
+} from "./file-schemas.js";
+import type { FieldPath, SourceFile } from "./yaml-source.js";
+import { validateAt } from "./zod-problems.js";
+
+const asList = <T extends string>(value: T | readonly T[]): readonly T[] =>
+  typeof value === "string" ? [value] : value;
+
+/**
+ * Reads a parsed `model_config.yaml` (an empty document gives the built-in defaults), reporting
+ * every problem to the source file. `taskAreas` are the areas tasks use, so the routing check
+ * covers them too.
+ */
+export async function readModelConfigFile(
+  source: SourceFile,
+  configDir: string,
+  taskAreas: readonly string[],
+): Promise<ModelsConfig> {
+  const data: unknown = source.toJS() ?? {};
+  const valid = validateAt(source, ModelConfigFileSchema, data) !== undefined;
+  const raw = isRecord(data) ? data : {};
+
+  const models = new Map<string, ModelSpec>();
+  const rawModels = isRecord(raw.models) ? raw.models : DEFAULT_MODELS;
+  for (const [name, value] of Object.entries(rawModels)) {
+    const parsed = RawModelSchema.safeParse(value).data;
+    if (parsed === undefined) continue;
+    const spec = await toModelSpec(source, configDir, name, parsed);
+    if (spec !== undefined) models.set(name, spec);
+  }
+
+  const routing = RoutingSchema.safeParse(raw.routing ?? {}).data ?? RoutingSchema.parse({});
+  const rawRules =
+    isRecord(raw.routing) && Array.isArray(raw.routing.rules) ? raw.routing.rules : undefined;
+  const rules = (rawRules ?? DEFAULT_RULES).map((rule, i) => {
+    const parsed = RawRuleSchema.safeParse(rule).data;
+    return parsed === undefined ? undefined : toRoutingRule(parsed, i + 1);
+  });
+  const config: ModelsConfig = {
+    models,
+    routing: {
+      strategy: routing.strategy,
+      crossReview: routing.cross_review,
+      implementerMode: routing.implementer_mode,
+      rules: rules.filter((r) => r !== undefined),
+    },
+  };
+
+  const namesOk = checkModelNames(source, config, rawRules, rawModels);
+  // Coverage and cross-review are only meaningful once every rule and model is valid.
+  if (valid && namesOk && models.size === Object.keys(rawModels).length) {
+    for (const problem of checkRouting(config, taskAreas)) {
+      const path: FieldPath =
+        problem.ruleIndex === undefined
+          ? ["routing", "rules"]
+          : ["routing", "rules", problem.ruleIndex - 1];
+      source.report(path, problem.message);
+    }
+  }
+  return config;
+}
+
+async function toModelSpec(
+  source: SourceFile,
+  configDir: string,
+  name: string,
+  raw: RawModel,
+): Promise<ModelSpec | undefined> {
+  let script: string | undefined;
+  if (raw.script !== undefined) {
+    script = resolve(configDir, raw.script);
+    if (!(await isFile(script))) {
+      source.report(
+        ["models", name, "script"],
+        `expected a script file relative to .orchestrator/, found "${raw.script}" (not found)`,
+      );
+      return undefined;
+    }
+  } else if (raw.provider === "scripted") {
+    source.report(
+      ["models", name, "script"],
+      `missing required key "script" (required for provider scripted)`,
+    );
+    return undefined;
+  }
+  return {
+    name,
+    provider: raw.provider,
+    model: raw.model,
+    family: raw.family,
+    tier: raw.tier,
+    price: {
+      input: raw.price?.input ?? 0,
+      output: raw.price?.output ?? 0,
+      cacheRead: raw.price?.cache_read ?? 0,
+      cacheWrite: raw.price?.cache_write ?? 0,
+    },
+    args: raw.args,
+    env: raw.env,
+    timeoutMs: parseDuration(raw.timeout) ?? 0,
+    ...(raw.binary === undefined ? {} : { binary: raw.binary }),
+    ...(raw.base_url === undefined ? {} : { baseUrl: raw.base_url }),
+    ...(raw.api_key_env === undefined ? {} : { apiKeyEnv: raw.api_key_env }),
+    ...(script === undefined ? {} : { script }),
+  };
+}
+
+function toRoutingRule(raw: RawRule, index: number): RoutingRule {
+  return {
+    roles: asList(raw.role),
+    ...(raw.risk === undefined ? {} : { risks: asList(raw.risk) }),
+    ...(raw.area === undefined ? {} : { areas: asList(raw.area) }),
+    ...(raw.step_type === undefined ? {} : { stepTypes: asList(raw.step_type) }),
+    use: asList(raw.use),
+    reason: raw.reason ?? `rule ${index}`,
+    index,
+  };
+}
+
+/** Reports `use:` names that are not models; true when every name is known. */
+function checkModelNames(
+  source: SourceFile,
+  config: ModelsConfig,
+  rawRules: readonly unknown[] | undefined,
+  rawModels: Readonly<Record<string, unknown>>,
+): boolean {
+  const known = Object.keys(rawModels);
+  const missing = new Set<string>();
+  for (const rule of config.routing.rules) {
+    rule.use.forEach((name, j) => {
+      if (Object.hasOwn(rawModels, name)) return;
+      missing.add(name);
+      if (rawRules === undefined) return;
+      const hint = didYouMean(name, known);
+      const path: FieldPath = ["routing", "rules", rule.index - 1, "use"];
+      const rawRule = rawRules[rule.index - 1];
+      const single = isRecord(rawRule) && typeof rawRule.use === "string";
+      source.report(
+        single ? path : [...path, j],
+        `unknown model "${name}"${hint === "" ? `; expected one of ${known.join(", ")}` : hint}`,
+      );
+    });
+  }
+  if (rawRules === undefined && missing.size > 0) {
+    source.report(
+      ["routing"],
+      `routing.rules is not set and the default rules use models ${[...missing].join(", ")}, ` +
+        `which are not defined under models:; add routing.rules or define them`,
+    );
+  }
+  return missing.size === 0;
+}

@@ -1,0 +1,97 @@
+import { resolve } from "node:path";
+import type { CheckSpec, QualityConfig, QualityLevel } from "../core/project-config.js";
+import { didYouMean, isRecord } from "./describe.js";
+import { parseDuration } from "./duration.js";
+import { pathExists } from "./file-checks.js";
+import { QualityRulesFileSchema, RawCheckSchema } from "./file-schemas.js";
+import type { SourceFile } from "./yaml-source.js";
+import { validateAt } from "./zod-problems.js";
+
+/** Check kinds each level runs when `levels:` does not name the checks itself. */
+const DEFAULT_LEVEL_KINDS: Readonly<Record<QualityLevel, readonly CheckSpec["kind"][] | "all">> = {
+  TRIVIAL: ["lint"],
+  SMALL: ["lint", "typecheck", "tests"],
+  MEDIUM: ["lint", "typecheck", "tests"],
+  LARGE: "all",
+};
+
+/**
+ * Reads a parsed `quality_rules.yaml`, reporting every problem to the source file. An empty or
+ * missing file gives no checks at all, so the quality gate passes trivially (the reviews still
+ * run); `orchestrator init` writes a file with examples to fill in.
+ */
+export async function readQualityRulesFile(
+  source: SourceFile,
+  repoRoot: string,
+): Promise<QualityConfig> {
+  const data: unknown = source.toJS() ?? {};
+  const parsed =
+    validateAt(source, QualityRulesFileSchema, data) ?? QualityRulesFileSchema.parse({});
+  const raw = isRecord(data) ? data : {};
+
+  const checks = new Map<string, CheckSpec>();
+  const rawChecks = isRecord(raw.checks) ? raw.checks : {};
+  for (const [name, value] of Object.entries(rawChecks)) {
+    const check = RawCheckSchema.safeParse(value).data;
+    if (check === undefined) continue;
+    checks.set(name, {
+      name,
+      command: check.command,
+      timeoutMs: parseDuration(check.timeout) ?? 0,
+      kind: check.kind,
+      env: check.env,
+    });
+  }
+
+  const rawLevels = isRecord(raw.levels) ? raw.levels : {};
+  const namesFor = (level: QualityLevel): readonly string[] => {
+    const names = rawLevels[level];
+    if (!Array.isArray(names)) return defaultLevel(level, [...checks.values()]);
+    const known = Object.keys(rawChecks);
+    names.forEach((name: unknown, i) => {
+      if (typeof name !== "string" || Object.hasOwn(rawChecks, name)) return;
+      const hint = didYouMean(name, known);
+      const list =
+        known.length === 0
+          ? " (no checks are defined)"
+          : hint || `; expected one of ${known.join(", ")}`;
+      source.report(["levels", level, i], `unknown check "${name}"${list}`);
+    });
+    return names.filter((n): n is string => typeof n === "string");
+  };
+  const levels: Record<QualityLevel, readonly string[]> = {
+    TRIVIAL: namesFor("TRIVIAL"),
+    SMALL: namesFor("SMALL"),
+    MEDIUM: namesFor("MEDIUM"),
+    LARGE: namesFor("LARGE"),
+  };
+
+  for (const [i, doc] of parsed.policy_docs.entries()) {
+    if (!(await pathExists(resolve(repoRoot, doc)))) {
+      source.report(
+        ["policy_docs", i],
+        `expected a file in the repository, found "${doc}" (not found)`,
+      );
+    }
+  }
+
+  const retries = isRecord(raw.retries) ? raw.retries : {};
+  const maxAttempts =
+    retries.max_attempts === undefined
+      ? (parsed.orchestrator_quality?.max_retry_attempts ?? parsed.max_retry_attempts)
+      : undefined;
+  return {
+    checks,
+    levels,
+    defaultLevel: parsed.default_level,
+    maxAttempts: maxAttempts ?? parsed.retries?.max_attempts ?? 3,
+    planReviewRounds: parsed.retries?.plan_review_rounds ?? 2,
+    policyDocs: parsed.policy_docs,
+    contextTokenBudget: parsed.context_token_budget,
+  };
+}
+
+function defaultLevel(level: QualityLevel, checks: readonly CheckSpec[]): string[] {
+  const kinds = DEFAULT_LEVEL_KINDS[level];
+  return checks.filter((c) => kinds === "all" || kinds.includes(c.kind)).map((c) => c.name);
+}
