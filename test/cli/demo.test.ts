@@ -43,6 +43,13 @@ describe("orchestrator demo", () => {
     const tests = await git(repo, "show", "orchestrator/DEMO-1:test/slugify.test.js");
     expect(tests).not.toContain("capitalize");
 
+    // The sample's own tests pass on the branch.
+    const check = `${dirname(repo)}/check`;
+    await git(repo, "worktree", "add", "--quiet", "--detach", check, "orchestrator/DEMO-1");
+    const ownTests = await exec(process.execPath, ["--test"], { cwd: check });
+    expect(ownTests.stdout).toMatch(/# pass 4\b/);
+    expect(ownTests.stdout).toMatch(/# fail 0\b/);
+
     // The user's checkout is untouched: still on main, clean, main unchanged.
     expect(await git(repo, "branch", "--show-current")).toBe("main");
     expect(await git(repo, "status", "--porcelain", "--untracked-files=all")).toBe("");

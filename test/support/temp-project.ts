@@ -1,7 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { PassThrough } from "node:stream";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, expect } from "vitest";
+import { run } from "../../src/cli/main.js";
 import { loadProjectConfig } from "../../src/config/index.js";
 import type { Problem } from "../../src/core/errors.js";
 import { ConfigError, formatProblem } from "../../src/core/errors.js";
@@ -33,6 +36,7 @@ export async function makeProject(
   temps.push(parent);
   const root = join(parent, "repo");
   await mkdir(join(root, ".orchestrator"), { recursive: true });
+  execFileSync("git", ["init", "--quiet", root]);
   for (const [kind, text] of Object.entries(files)) {
     await writeFile(join(root, ".orchestrator", `${kind}.yaml`), text);
   }
@@ -93,10 +97,39 @@ export interface ProblemCase {
   readonly count?: number;
 }
 
-/** Loads the case's file alone and checks the problem's file, place, path and message. */
+/** What `orchestrator validate` does in a repository, run in this process. */
+export async function validateCli(root: string): Promise<{ code: number; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const chunks: Buffer[] = [];
+  stderr.on("data", (c: Buffer) => chunks.push(c));
+  stdout.resume();
+  const code = await run(["node", "orchestrator", "validate", "--repo", root], {
+    stdout,
+    stderr,
+    env: { NO_COLOR: "1" },
+    cwd: root,
+    exitCode: 0,
+  });
+  return { code, stderr: Buffer.concat(chunks).toString("utf8") };
+}
+
+/**
+ * Loads the case's file alone and checks the problem's file, place, path and message; then runs
+ * `orchestrator validate` on it: exit 2, one stderr line per problem, nothing written.
+ */
 export async function expectProblem(c: ProblemCase): Promise<void> {
   const root = await makeProject({ [c.file]: c.text }, c.extra);
   const problems = await problemsOf(root);
+  const before = await readdir(join(root, ".orchestrator"));
+  const cli = await validateCli(root);
+  expect(cli.code).toBe(2);
+  // `validate` also requires tasks.yaml, so a case without one gets that line too.
+  const printed = cli.stderr.trimEnd().split("\n");
+  for (const p of problems) expect(printed).toContain(`orchestrator: ${formatProblem(p)}`);
+  for (const line of printed)
+    expect(line).toMatch(/^orchestrator: \.orchestrator\/\w+\.yaml:\d+:\d+: /);
+  expect(await readdir(join(root, ".orchestrator"))).toEqual(before);
   expect(problems).toContainEqual({
     file: `.orchestrator/${c.file}.yaml`,
     line: c.at[0],
