@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
@@ -82,7 +82,11 @@ describe("user mistakes in the configuration", () => {
     repo = await createTempRepo();
     const init = await runCli(["init"], repo.root, repo.env);
     expect(init.code).toBe(0);
-    expect(init.stdout).toContain(".orchestrator/tasks.yaml");
+    for (const f of ["tasks.yaml", "model_config.yaml", "quality_rules.yaml", ".gitignore"])
+      expect(init.stdout).toContain(`.orchestrator/${f}`);
+    expect(await readFile(join(repo.root, ".orchestrator", "tasks.yaml"), "utf8")).toMatch(
+      /^# yaml-language-server: \$schema=.*schemas\/tasks\.schema\.json\n/,
+    );
     const head = await runCli(["validate"], repo.root, repo.env);
     expect(head.stderr).toBe("");
     expect(head.code).toBe(0);

@@ -5,6 +5,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { initFiles } from "../../config/index.js";
 import { UserError } from "../../core/errors.js";
+import { ensureOrchestratorGitignore } from "../../workspace/index.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, outputFor } from "../context.js";
 
@@ -29,6 +30,7 @@ export async function initProject(repoRoot: string): Promise<string[]> {
     await writeFile(path, f.content, { flag: "wx" });
     written.push(relative(repoRoot, path));
   }
+  if (await ensureOrchestratorGitignore(repoRoot)) written.push(".orchestrator/.gitignore");
   return written;
 }
 
