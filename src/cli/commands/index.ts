@@ -3,6 +3,7 @@ import type { CliContext } from "../context.js";
 import { registerDemo } from "./demo.js";
 import { registerExport } from "./export.js";
 import { registerInit } from "./init.js";
+import { registerLog } from "./log.js";
 import { registerReview } from "./review.js";
 import { registerRun } from "./run.js";
 import { registerStatus } from "./status.js";
@@ -16,5 +17,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerStatus(program, ctx);
   registerReview(program, ctx);
   registerExport(program, ctx);
+  registerLog(program, ctx);
   registerDemo(program, ctx);
 }
