@@ -16,6 +16,7 @@ export interface CliContext extends OutputStreams {
 export interface GlobalOptions {
   readonly repo?: string;
   readonly json?: boolean;
+  readonly logLevel?: string;
 }
 
 /** The repository a command works on: the git top level of `--repo` or of the cwd. */

@@ -1,16 +1,8 @@
 import { Command, CommanderError } from "commander";
-import { createRequire } from "node:module";
 import { ExitCode, exitCodeFor, OrchestratorError } from "../core/errors.js";
 import type { CliContext } from "./context.js";
 import { registerCommands } from "./commands/index.js";
-
-const require = createRequire(import.meta.url);
-
-function packageVersion(): string {
-  const pkg: unknown = require("../../package.json");
-  if (typeof pkg === "object" && pkg !== null && "version" in pkg) return String(pkg.version);
-  return "0.0.0";
-}
+import { packageVersion } from "./version.js";
 
 /** Builds the command tree; exported so tests can inspect every command's help. */
 export function buildProgram(ctx: CliContext): Command {
@@ -20,6 +12,10 @@ export function buildProgram(ctx: CliContext): Command {
     )
     .version(packageVersion(), "-V, --version")
     .option("-C, --repo <dir>", "the target repository (default: the current one)")
+    .option(
+      "--log-level <level>",
+      "also log to stderr at this level: trace, debug, info, warn, error, fatal, silent",
+    )
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),

@@ -9,6 +9,7 @@ import { findRepoRoot, outputFor } from "../context.js";
 import type { Output } from "../output.js";
 import { openProject } from "../project.js";
 import type { OpenProject } from "../project.js";
+import { startObservers } from "../observers.js";
 import { progressListener } from "../progress.js";
 
 interface RunOptions extends GlobalOptions {
@@ -51,14 +52,21 @@ function summarize(out: Output, outcomes: readonly TaskOutcome[]): void {
 
 /** Runs tasks in order; a task whose dependencies are not DONE is left for later. */
 export async function runTasks(
+  ctx: CliContext,
   project: OpenProject,
   tasks: readonly Task[],
   command: string,
   out: Output,
+  logLevel?: string,
 ): Promise<{ outcomes: TaskOutcome[]; exitCode: number }> {
   const run = await project.store.startRun(command);
+  const observers = await startObservers(ctx, project, run, {
+    logLevel,
+    progress: progressListener(out),
+  });
   const { signal, dispose } = interruptSignal();
-  const engine = project.engine(progressListener(out));
+  const engine = project.engine(observers.listener);
+  let failed = true;
   const outcomes: TaskOutcome[] = [];
   const status = new Map<string, string>();
   try {
@@ -73,10 +81,13 @@ export async function runTasks(
       status.set(task.id, outcome.status);
       if (outcome.interrupted) break;
     }
+    failed = false;
   } finally {
     dispose();
     const interrupted = outcomes.some((o) => o.interrupted);
-    await project.store.finishRun(run.id, interrupted ? "interrupted" : "finished");
+    const runStatus = failed ? "failed" : interrupted ? "interrupted" : "finished";
+    await project.store.finishRun(run.id, runStatus);
+    await observers.finish(runStatus);
   }
   summarize(out, outcomes);
   const interrupted = outcomes.some((o) => o.interrupted);
@@ -118,10 +129,12 @@ export function registerRun(program: Command, ctx: CliContext): void {
             : [findTask(project.config.tasks, options.task)];
         ctx.exitCode = (
           await runTasks(
+            ctx,
             project,
             tasks,
             options.task ? `run --task ${options.task}` : "run --batch",
             out,
+            global.logLevel,
           )
         ).exitCode;
       } finally {
@@ -159,7 +172,9 @@ export function registerRun(program: Command, ctx: CliContext): void {
           ctx.exitCode = ExitCode.ok;
           return;
         }
-        ctx.exitCode = (await runTasks(project, resumable, "resume", out)).exitCode;
+        ctx.exitCode = (
+          await runTasks(ctx, project, resumable, "resume", out, global.logLevel)
+        ).exitCode;
       } finally {
         await project.close();
       }

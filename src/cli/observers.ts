@@ -1,0 +1,60 @@
+import { join } from "node:path";
+import type { StoredEvent } from "../core/events.js";
+import type { TaskView } from "../core/projection.js";
+import type { EventListener } from "../engine/task-recorder.js";
+import { createLogger } from "../logging/index.js";
+import { createTelemetry } from "../telemetry/index.js";
+import type { CliContext } from "./context.js";
+import type { OpenProject } from "./project.js";
+import { packageVersion } from "./version.js";
+
+/** What watches a run besides the progress display: traces and metrics, and the JSON log. */
+export interface RunObservers {
+  /** Telemetry first, so that log lines carry the span of the same event. */
+  readonly listener: EventListener;
+  /** Ends the run's root span, flushes the log and the exporters (bounded; never throws). */
+  finish(status: string): Promise<void>;
+}
+
+/**
+ * Sets up OpenTelemetry (a no-op unless an OTLP endpoint is configured) and the structured log
+ * (`.orchestrator/runs/<run>/orchestrator.log` unless `ORCHESTRATOR_LOG_FILE` says otherwise).
+ */
+export async function startObservers(
+  ctx: CliContext,
+  project: OpenProject,
+  run: { id: string; command: string },
+  options: { logLevel?: string | undefined; progress: EventListener },
+): Promise<RunObservers> {
+  const telemetry = await createTelemetry({
+    env: ctx.env,
+    serviceVersion: packageVersion(),
+    describeTask: (id) => project.config.tasks.find((t) => t.id === id),
+    warn: (message) => ctx.stderr.write(`orchestrator: ${message}\n`),
+  });
+  const logging = createLogger({
+    env: ctx.env,
+    stderr: ctx.stderr,
+    cwd: ctx.cwd,
+    level: options.logLevel,
+    file:
+      ctx.env.ORCHESTRATOR_LOG_FILE ??
+      join(project.config.configDir, "runs", run.id, "orchestrator.log"),
+    maxAttempts: project.config.quality.maxAttempts,
+    traceContext: (taskId) => telemetry.traceContext(taskId),
+  });
+  telemetry.startRun(run.command, run.id);
+  return {
+    listener: (event: StoredEvent, view: TaskView) => {
+      telemetry.listener(event, view);
+      logging.listener(event, view);
+      options.progress(event, view);
+    },
+    finish: async (status) => {
+      telemetry.endRun(status);
+      logging.flush();
+      await telemetry.shutdown();
+      logging.close();
+    },
+  };
+}
