@@ -12,6 +12,8 @@ import { packageVersion } from "./version.js";
 export interface RunObservers {
   /** Telemetry first, so that log lines carry the span of the same event. */
   readonly listener: EventListener;
+  /** `TRACEPARENT` and the CLIs' telemetry switches for a task's model processes. */
+  readonly childEnv: (taskId: string, providerKind: string) => Record<string, string>;
   /** Ends the run's root span, flushes the log and the exporters (bounded; never throws). */
   finish(status: string): Promise<void>;
 }
@@ -50,6 +52,7 @@ export async function startObservers(
       logging.listener(event, view);
       options.progress(event, view);
     },
+    childEnv: (taskId, providerKind) => telemetry.childEnv(taskId, providerKind),
     finish: async (status) => {
       telemetry.endRun(status);
       logging.flush();

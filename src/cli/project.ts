@@ -18,7 +18,10 @@ export interface OpenProject {
   readonly repoRoot: string;
   readonly config: ProjectConfig;
   readonly store: Store;
-  engine(listener?: EventListener): Engine;
+  engine(
+    listener?: EventListener,
+    childEnv?: (taskId: string, providerKind: string) => Record<string, string>,
+  ): Engine;
   /** The task's projected view (NEW with no events when it never ran). */
   taskView(taskId: string): Promise<TaskView>;
   close(): Promise<void>;
@@ -41,7 +44,7 @@ export async function openProject(
     repoRoot,
     config,
     store,
-    engine: (listener) =>
+    engine: (listener, childEnv) =>
       new Engine({
         store,
         clock: systemClock,
@@ -52,6 +55,7 @@ export async function openProject(
         gate: createGatePort(runner, config.quality),
         owner,
         ...(listener ? { listener } : {}),
+        ...(childEnv ? { childEnv } : {}),
       }),
     taskView: async (taskId) => projectTask(taskId, await store.events(taskId)),
     close: () => store.close(),

@@ -95,6 +95,11 @@ export interface ModelRequest {
   readonly mode: "text" | "agent";
   /** The task's worktree; the working directory of agent-mode CLIs. */
   readonly cwd: string;
+  /**
+   * Extra environment for a model that runs as a process (a coding-agent CLI): the trace
+   * context (`TRACEPARENT`) and the CLI's own telemetry switches, so its spans join ours.
+   */
+  readonly env?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
 }
 

@@ -110,6 +110,7 @@ export class Engine {
       signal,
       runDir,
       providerFor: this.providerFor,
+      ...(this.deps.childEnv ? { childEnv: this.deps.childEnv } : {}),
     };
     for (;;) {
       const handler = HANDLERS[view.status];

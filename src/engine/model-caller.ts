@@ -12,6 +12,8 @@ export type Answer<T> =
 export interface CallDeps {
   readonly recorder: TaskRecorder;
   readonly providerFor: (spec: ModelSpec) => ModelProvider;
+  /** Environment for a model's process (trace context); see {@link ModelRequest.env}. */
+  readonly childEnv?: (taskId: string, providerKind: string) => Record<string, string>;
 }
 
 function errorText(error: unknown): string {
@@ -41,7 +43,8 @@ export async function callModel(
     prompt: `${request.system}\n\n${request.prompt}`,
   };
   try {
-    const response = await provider.complete(request);
+    const env = deps.childEnv?.(request.taskId, provider.kind);
+    const response = await provider.complete(env ? { ...request, env } : request);
     await deps.recorder.record({
       ...base,
       modelId: response.modelId,

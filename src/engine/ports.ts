@@ -63,6 +63,8 @@ export interface EngineDeps {
   readonly workspace: WorkspacePort;
   readonly gate: GatePort;
   readonly listener?: EventListener;
+  /** Environment for model processes of a task (the trace context); default none. */
+  readonly childEnv?: (taskId: string, providerKind: string) => Record<string, string>;
   /** Identifies this process in task leases. */
   readonly owner: string;
   readonly leaseTtlMs?: number;

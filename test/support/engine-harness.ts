@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Clock } from "../../src/core/ports.js";
+import type { Clock, ModelProvider } from "../../src/core/ports.js";
 import type {
   ModelSpec,
   ProjectConfig,
@@ -47,6 +47,9 @@ export interface HarnessOptions {
   readonly task?: Partial<Task>;
   readonly clock?: Clock;
   readonly listener?: EventListener;
+  readonly childEnv?: (taskId: string, providerKind: string) => Record<string, string>;
+  /** Wraps each model, e.g. to watch its requests. */
+  readonly wrapProvider?: (provider: ModelProvider) => ModelProvider;
 }
 
 export interface Harness {
@@ -119,11 +122,15 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       clock: options.clock ?? { now: () => Date.now() },
       config,
       runner: repo.runner,
-      providerFor: (spec) => new ScriptedProvider(spec, options.script),
+      providerFor: (spec) => {
+        const provider = new ScriptedProvider(spec, options.script);
+        return options.wrapProvider ? options.wrapProvider(provider) : provider;
+      },
       workspace: createWorkspacePort(repo.runner, repo.root),
       gate: options.gate ?? passingGate,
       owner: "test",
       ...(options.listener ? { listener: options.listener } : {}),
+      ...(options.childEnv ? { childEnv: options.childEnv } : {}),
     });
   return {
     repo,

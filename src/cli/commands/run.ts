@@ -65,7 +65,7 @@ export async function runTasks(
     progress: progressListener(out),
   });
   const { signal, dispose } = interruptSignal();
-  const engine = project.engine(observers.listener);
+  const engine = project.engine(observers.listener, observers.childEnv);
   let failed = true;
   const outcomes: TaskOutcome[] = [];
   const status = new Map<string, string>();
