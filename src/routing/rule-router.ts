@@ -20,7 +20,8 @@ export interface RouteDecision {
 
 const REVIEWER_ROLES: ReadonlySet<Role> = new Set(["plan_reviewer", "code_reviewer"]);
 
-function matches(rule: RoutingRule, req: RouteRequest): boolean {
+/** Whether a rule applies to a request; omitted conditions match anything. */
+export function matches(rule: RoutingRule, req: RouteRequest): boolean {
   if (!rule.roles.includes(req.role)) return false;
   if (rule.risks && !rule.risks.includes(req.risk)) return false;
   if (rule.areas && !rule.areas.includes(req.area)) return false;

@@ -1,0 +1,280 @@
+import type { StoredEvent, TokenUsage } from "../core/events.js";
+import type { Role } from "../core/task.js";
+
+/** What routing history is kept per: role, model, task area, risk and step type. */
+export interface CellKey {
+  readonly role: Role;
+  readonly model: string;
+  readonly area: string;
+  readonly risk: string;
+  /** The plan step's type; `plan` for planners. */
+  readonly stepType: string;
+}
+
+/** Outcomes of the attempts made in one cell. */
+export interface CellStats {
+  attempts: number;
+  successes: number;
+  costUsd: number;
+  durationMs: number;
+  tokens: TokenUsage;
+}
+
+/** One finished attempt: an implementer's change or a planner's plan, and how it fared. */
+export interface AttemptOutcome {
+  readonly success: boolean;
+  readonly costUsd: number;
+  readonly durationMs: number;
+  readonly tokens?: TokenUsage | undefined;
+}
+
+export function emptyStats(): CellStats {
+  return {
+    attempts: 0,
+    successes: 0,
+    costUsd: 0,
+    durationMs: 0,
+    tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+  };
+}
+
+function addOutcome(stats: CellStats, outcome: AttemptOutcome): void {
+  stats.attempts += 1;
+  if (outcome.success) stats.successes += 1;
+  stats.costUsd += outcome.costUsd;
+  stats.durationMs += outcome.durationMs;
+  if (outcome.tokens) {
+    stats.tokens.input += outcome.tokens.input;
+    stats.tokens.output += outcome.tokens.output;
+    stats.tokens.cacheRead += outcome.tokens.cacheRead;
+    stats.tokens.cacheWrite += outcome.tokens.cacheWrite;
+  }
+}
+
+const SEP = "\u0000";
+
+/**
+ * Success statistics per (role, model, area, risk, step type), with sums over step types and
+ * over models kept as well, for the learned router. Only authors are measured: an implementer
+ * attempt succeeds when its change passed the code review AND the gate, a planner's plan when
+ * the plan review approved it; a reviewer's judgement has no ground truth here.
+ */
+export class RoutingHistory {
+  private readonly full = new Map<string, { key: CellKey; stats: CellStats }>();
+  private readonly byModel = new Map<string, CellStats>();
+  private readonly byGroup = new Map<string, CellStats>();
+  private readonly byRisk = new Map<string, CellStats>();
+
+  /** Adds one finished attempt. */
+  record(key: CellKey, outcome: AttemptOutcome): void {
+    const id = [key.role, key.model, key.area, key.risk, key.stepType].join(SEP);
+    let entry = this.full.get(id);
+    if (!entry) {
+      entry = { key, stats: emptyStats() };
+      this.full.set(id, entry);
+    }
+    addOutcome(entry.stats, outcome);
+    addOutcome(this.slot(this.byModel, [key.role, key.model, key.area, key.risk]), outcome);
+    addOutcome(this.slot(this.byGroup, [key.role, key.area, key.risk]), outcome);
+    addOutcome(this.slot(this.byRisk, [key.role, key.model, key.risk]), outcome);
+  }
+
+  /** A model's attempts for a role, area and risk, over every step type (or one of them). */
+  stats(role: Role, model: string, area: string, risk: string, stepType?: string): CellStats {
+    if (stepType !== undefined) {
+      const id = [role, model, area, risk, stepType].join(SEP);
+      return this.full.get(id)?.stats ?? emptyStats();
+    }
+    return this.byModel.get([role, model, area, risk].join(SEP)) ?? emptyStats();
+  }
+
+  /** Every model's attempts for a role, area and risk together. */
+  groupStats(role: Role, area: string, risk: string): CellStats {
+    return this.byGroup.get([role, area, risk].join(SEP)) ?? emptyStats();
+  }
+
+  /** A model's attempts for a role and risk in every area together. */
+  riskStats(role: Role, model: string, risk: string): CellStats {
+    return this.byRisk.get([role, model, risk].join(SEP)) ?? emptyStats();
+  }
+
+  /** Every cell with its statistics, for reports. */
+  cells(): { key: CellKey; stats: CellStats }[] {
+    return [...this.full.values()];
+  }
+
+  private slot(map: Map<string, CellStats>, parts: readonly string[]): CellStats {
+    const id = parts.join(SEP);
+    let stats = map.get(id);
+    if (!stats) {
+      stats = emptyStats();
+      map.set(id, stats);
+    }
+    return stats;
+  }
+}
+
+interface OpenAttempt {
+  key: CellKey;
+  costUsd: number;
+  durationMs: number;
+  tokens: TokenUsage;
+  reviewed: boolean;
+}
+
+interface TaskFacts {
+  area: string;
+  risk: string;
+  steps: Map<string, { type: string; risk: string }>;
+  /** Planner calls since the last recorded plan. */
+  planner: OpenAttempt | undefined;
+  /** Plans by round, waiting for their review. */
+  plans: Map<number, OpenAttempt>;
+  attempts: Map<string, OpenAttempt>;
+}
+
+function blankAttempt(key: CellKey): OpenAttempt {
+  return {
+    key,
+    costUsd: 0,
+    durationMs: 0,
+    tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+    reviewed: false,
+  };
+}
+
+function addCall(
+  a: OpenAttempt,
+  call: { costUsd: number; durationMs: number; usage: TokenUsage },
+): void {
+  a.costUsd += call.costUsd;
+  a.durationMs += call.durationMs;
+  a.tokens.input += call.usage.input;
+  a.tokens.output += call.usage.output;
+  a.tokens.cacheRead += call.usage.cacheRead;
+  a.tokens.cacheWrite += call.usage.cacheWrite;
+}
+
+const attemptId = (stepId: string, attempt: number): string => `${stepId}${SEP}${attempt}`;
+
+/** Applies one event to the task's facts; returns the attempt it finished, if any. */
+function applyHistoryEvent(
+  facts: TaskFacts,
+  e: StoredEvent,
+): { attempt: OpenAttempt; success: boolean } | undefined {
+  const b = e.body;
+  switch (b.type) {
+    case "plan.recorded": {
+      for (const s of b.plan.steps) facts.steps.set(s.id, { type: s.type, risk: s.risk });
+      const key: CellKey = {
+        role: "planner",
+        model: b.author,
+        area: facts.area,
+        risk: facts.risk,
+        stepType: "plan",
+      };
+      const attempt = facts.planner ?? blankAttempt(key);
+      facts.plans.set(b.round, { ...attempt, key });
+      facts.planner = undefined;
+      return undefined;
+    }
+    case "plan.reviewed": {
+      const attempt = facts.plans.get(b.round);
+      facts.plans.delete(b.round);
+      return attempt && { attempt, success: b.review.status === "approved" };
+    }
+    case "step.attempt": {
+      const step = facts.steps.get(b.stepId);
+      const key: CellKey = {
+        role: "implementer",
+        model: b.implementer,
+        area: facts.area,
+        risk: step?.risk ?? facts.risk,
+        stepType: step?.type ?? "unknown",
+      };
+      facts.attempts.set(attemptId(b.stepId, b.attempt), blankAttempt(key));
+      return undefined;
+    }
+    case "model.call": {
+      if (b.role === "planner") {
+        facts.planner ??= blankAttempt({
+          role: "planner",
+          model: b.model,
+          area: facts.area,
+          risk: facts.risk,
+          stepType: "plan",
+        });
+        addCall(facts.planner, b);
+      } else if (b.role === "implementer" && b.stepId !== undefined && b.attempt !== undefined) {
+        const open = facts.attempts.get(attemptId(b.stepId, b.attempt));
+        if (open) addCall(open, b);
+      }
+      return undefined;
+    }
+    default:
+      return finishAttempt(facts, e);
+  }
+}
+
+/** The events that decide an implementer attempt: a failed edit, the review, the gate. */
+function finishAttempt(
+  facts: TaskFacts,
+  e: StoredEvent,
+): { attempt: OpenAttempt; success: boolean } | undefined {
+  const b = e.body;
+  if (
+    b.type !== "implementation.recorded" &&
+    b.type !== "code.reviewed" &&
+    b.type !== "gate.finished"
+  ) {
+    return undefined;
+  }
+  const id = attemptId(b.stepId, b.attempt);
+  const open = facts.attempts.get(id);
+  if (!open) return undefined;
+  let success: boolean | undefined;
+  if (b.type === "implementation.recorded") success = b.ok ? undefined : false;
+  else if (b.type === "code.reviewed") {
+    if (b.review.status === "approved") open.reviewed = true;
+    else success = false;
+  } else success = b.passed && open.reviewed;
+  if (success === undefined) return undefined;
+  facts.attempts.delete(id);
+  return { attempt: open, success };
+}
+
+/**
+ * The routing history as a projection of the event log (any number of tasks, in log order).
+ * Attempts still in flight are left out; so are steps of tasks whose registration is missing.
+ */
+export function routingHistory(events: readonly StoredEvent[]): RoutingHistory {
+  const history = new RoutingHistory();
+  const tasks = new Map<string, TaskFacts>();
+  for (const e of events) {
+    if (e.body.type === "task.registered") {
+      const t = e.body.task;
+      tasks.set(e.taskId, {
+        area: t.area,
+        risk: t.risk,
+        steps: new Map(),
+        planner: undefined,
+        plans: new Map(),
+        attempts: new Map(),
+      });
+      continue;
+    }
+    const facts = tasks.get(e.taskId);
+    if (!facts) continue;
+    const done = applyHistoryEvent(facts, e);
+    if (done) {
+      const a = done.attempt;
+      history.record(a.key, {
+        success: done.success,
+        costUsd: a.costUsd,
+        durationMs: a.durationMs,
+        tokens: a.tokens,
+      });
+    }
+  }
+  return history;
+}
