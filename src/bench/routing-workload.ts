@@ -1,0 +1,205 @@
+/**
+ * The workload of bench/routing: models with prices and families, the ground truth (each
+ * model's chance that an attempt passes review and gate, by area and risk), and the steps to
+ * run, listed or generated from a seed. The format is documented in bench/routing/README.md.
+ */
+import { z } from "zod";
+import { RawRuleSchema } from "../config/file-schemas.js";
+import type { TokenUsage } from "../core/events.js";
+import type { ModelsConfig } from "../core/project-config.js";
+import { TIERS } from "../core/project-config.js";
+import { RISKS } from "../core/task.js";
+import type { Risk } from "../core/task.js";
+import type { Rng } from "../routing/rng.js";
+import { seededRng } from "../routing/rng.js";
+import { modelsConfigFromRaw } from "../routing/seed-config.js";
+
+const count = z.number().int().nonnegative();
+const probability = z.number().min(0).max(1);
+
+const TokensSchema = z.strictObject({
+  input: count,
+  output: count,
+  cache_read: count.default(0),
+  cache_write: count.default(0),
+});
+
+const BenchModelSchema = z.strictObject({
+  family: z.string().min(1),
+  tier: z.enum(TIERS),
+  /** USD per million tokens. */
+  price: z.strictObject({
+    input: z.number().nonnegative(),
+    output: z.number().nonnegative(),
+    cache_read: z.number().nonnegative().default(0),
+    cache_write: z.number().nonnegative().default(0),
+  }),
+});
+
+/** Success probability per risk; a partial entry falls back to the model's `*` entry. */
+const ByRiskSchema = z.partialRecord(z.enum(RISKS), probability);
+
+const StepSchema = z.strictObject({
+  area: z.string().min(1),
+  risk: z.enum(RISKS),
+  step_type: z.string().min(1),
+  /** Tokens of one implementer attempt. */
+  tokens: TokensSchema,
+});
+
+const MixEntrySchema = StepSchema.extend({ weight: z.number().positive() });
+
+const LearnedSchema = z.strictObject({
+  min_samples: z.number().int().positive().optional(),
+  success_threshold: probability.optional(),
+  cost_weight: z.number().nonnegative().optional(),
+  explore: probability.optional(),
+  prior_weight: z.number().nonnegative().optional(),
+});
+
+const BaselineSchema = z.strictObject({
+  /** The single model of the baseline setup. */
+  implementer: z.string().min(1),
+  /** Who reviews its work: a model name, or omitted for the rules' cross-family reviewer. */
+  reviewer: z.string().min(1).optional(),
+});
+
+export const WorkloadSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    description: z.string().optional(),
+    seed: z.number().int(),
+    models: z.record(z.string(), BenchModelSchema),
+    /** Rules in `model_config.yaml` form; default: the seed's matrix. */
+    rules: z.array(RawRuleSchema).min(1).optional(),
+    baseline: BaselineSchema,
+    ladder: z.array(z.string().min(1)).min(1),
+    max_attempts: z.number().int().positive().default(3),
+    /** Tokens of one code review, per attempt. */
+    review: z.strictObject({ tokens: TokensSchema }),
+    /** Ground truth: model -> area (or `*`) -> risk -> probability. */
+    success: z.record(z.string(), z.record(z.string(), ByRiskSchema)),
+    /** How far each step's token counts stray from its entry, e.g. 0.4 for ±40%. */
+    token_jitter: z.number().min(0).max(0.9).default(0),
+    steps: z.union([
+      z.array(StepSchema).min(1),
+      z.strictObject({ count: z.number().int().positive(), mix: z.array(MixEntrySchema).min(1) }),
+    ]),
+    learned: LearnedSchema.default({}),
+  })
+  .superRefine((w, ctx) => {
+    const known = (name: string, path: (string | number)[]): void => {
+      if (!Object.hasOwn(w.models, name))
+        ctx.addIssue({ code: "custom", path, message: `unknown model "${name}"` });
+    };
+    known(w.baseline.implementer, ["baseline", "implementer"]);
+    if (w.baseline.reviewer !== undefined) known(w.baseline.reviewer, ["baseline", "reviewer"]);
+    for (const [i, name] of w.ladder.entries()) known(name, ["ladder", i]);
+    for (const name of Object.keys(w.models)) {
+      if (!Object.hasOwn(w.success, name))
+        ctx.addIssue({
+          code: "custom",
+          path: ["success"],
+          message: `no success probabilities for "${name}"`,
+        });
+    }
+  });
+export type Workload = z.output<typeof WorkloadSchema>;
+
+/** One step of the simulation with its fate decided in advance (common random numbers). */
+export interface SimStep {
+  readonly index: number;
+  readonly area: string;
+  readonly risk: Risk;
+  readonly stepType: string;
+  readonly tokens: TokenUsage;
+  readonly reviewTokens: TokenUsage;
+  /** One uniform draw per attempt: attempt k by model m passes when draws[k] < p(m). */
+  readonly draws: readonly number[];
+}
+
+/** Parses and validates a workload file's text; errors name the field. */
+export function parseWorkload(text: string): Workload {
+  const result = WorkloadSchema.safeParse(JSON.parse(text));
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new Error(`invalid routing workload:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+/** The workload's models and rules as a routing configuration (cross-review on). */
+export function workloadConfig(w: Workload): ModelsConfig {
+  const models = Object.fromEntries(
+    Object.entries(w.models).map(([name, m]) => [
+      name,
+      {
+        provider: "scripted" as const,
+        model: name,
+        family: m.family,
+        tier: m.tier,
+        price: m.price,
+        args: [],
+        env: {},
+        timeout: "15m",
+      },
+    ]),
+  );
+  return modelsConfigFromRaw(models, w.rules);
+}
+
+const own = <T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined =>
+  record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+
+/** The ground truth: the chance that an attempt by `model` passes review and gate. */
+export function successProbability(w: Workload, model: string, area: string, risk: Risk): number {
+  const table = own(w.success, model);
+  return own(table, area)?.[risk] ?? own(table, "*")?.[risk] ?? 0;
+}
+
+/** A workload token entry as normalised usage. */
+export function toUsage(t: z.output<typeof TokensSchema>): TokenUsage {
+  return scaled(t, 1);
+}
+
+function scaled(t: z.output<typeof TokensSchema>, factor: number): TokenUsage {
+  const f = (n: number): number => Math.round(n * factor);
+  return {
+    input: f(t.input),
+    output: f(t.output),
+    cacheRead: f(t.cache_read),
+    cacheWrite: f(t.cache_write),
+  };
+}
+
+function pick<T extends { weight: number }>(entries: readonly T[], rng: Rng): T {
+  const total = entries.reduce((s, e) => s + e.weight, 0);
+  let x = rng() * total;
+  for (const e of entries) {
+    x -= e.weight;
+    if (x < 0) return e;
+  }
+  const last = entries[entries.length - 1];
+  if (last === undefined) throw new Error("empty mix");
+  return last;
+}
+
+/** The workload's steps, listed or drawn from its mix, each with its attempt draws. */
+export function generateSteps(w: Workload, seed = w.seed): SimStep[] {
+  const rng = seededRng(seed);
+  const spec = w.steps;
+  const list: readonly z.output<typeof StepSchema>[] =
+    "mix" in spec ? Array.from({ length: spec.count }, () => pick(spec.mix, rng)) : spec;
+  return list.map((s, index) => {
+    const factor = 1 + w.token_jitter * (2 * rng() - 1);
+    return {
+      index,
+      area: s.area,
+      risk: s.risk,
+      stepType: s.step_type,
+      tokens: scaled(s.tokens, factor),
+      reviewTokens: scaled(w.review.tokens, factor),
+      draws: Array.from({ length: w.max_attempts }, () => rng()),
+    };
+  });
+}
