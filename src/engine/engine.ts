@@ -14,6 +14,7 @@ import type { EngineDeps } from "./ports.js";
 import { handleQualityGate } from "./quality-gate.js";
 import type { RunContext } from "./step-context.js";
 import { handleStepBoundary } from "./step-complete.js";
+import { BudgetExceededError, openTaskBudget } from "./task-budget.js";
 import { TaskRecorder } from "./task-recorder.js";
 import { acquireTaskLease, ownerIsDead } from "./lease-owner.js";
 export { processOwner } from "./lease-owner.js";
@@ -111,6 +112,7 @@ export class Engine {
       runDir,
       providerFor: this.providerFor,
       ...(this.deps.childEnv ? { childEnv: this.deps.childEnv } : {}),
+      budget: await openTaskBudget(this.deps.store, task, this.deps.clock),
     };
     for (;;) {
       const handler = HANDLERS[view.status];
@@ -129,6 +131,10 @@ export class Engine {
       } catch (error) {
         if (isAborted(outer)) return outcome(true);
         if (isAborted(deadline)) continue;
+        if (error instanceof BudgetExceededError) {
+          await recorder.transition({ type: "ESCALATE", reason: "budget", detail: error.message });
+          continue;
+        }
         throw error;
       }
     }

@@ -1,5 +1,6 @@
 import type { ModelProvider, ModelRequest, ModelResponse } from "../core/ports.js";
 import type { ModelSpec } from "../core/project-config.js";
+import type { TaskBudget } from "./task-budget.js";
 import type { TaskRecorder } from "./task-recorder.js";
 
 /** A model's answer parsed into data, or the reason it could not be. */
@@ -14,6 +15,8 @@ export interface CallDeps {
   readonly providerFor: (spec: ModelSpec) => ModelProvider;
   /** Environment for a model's process (trace context); see {@link ModelRequest.env}. */
   readonly childEnv?: (taskId: string, providerKind: string) => Record<string, string>;
+  /** The task's budget, checked before every call; absent when the task has none. */
+  readonly budget?: TaskBudget | undefined;
 }
 
 function errorText(error: unknown): string {
@@ -31,7 +34,10 @@ export async function callModel(
   request: ModelRequest,
 ): Promise<{ ok: true; response: ModelResponse } | { ok: false; error: string }> {
   const provider = deps.providerFor(spec);
+  // Throws BudgetExceededError before anything is spent; the engine escalates with "budget".
+  const reservation = deps.budget?.reserve(spec, request);
   const started = performance.now();
+  let spentUsd = 0;
   const base = {
     type: "model.call" as const,
     role: request.role,
@@ -45,6 +51,7 @@ export async function callModel(
   try {
     const env = deps.childEnv?.(request.taskId, provider.kind);
     const response = await provider.complete(env ? { ...request, env } : request);
+    spentUsd = response.costUsd ?? 0;
     await deps.recorder.record({
       ...base,
       modelId: response.modelId,
@@ -69,6 +76,8 @@ export async function callModel(
       error: message,
     });
     return { ok: false, error: `model ${spec.name} failed: ${message}` };
+  } finally {
+    reservation?.settle(spentUsd);
   }
 }
 
