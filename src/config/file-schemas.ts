@@ -139,6 +139,10 @@ export const RoutingSchema = z.strictObject({
     .default(true)
     .meta({ description: "A reviewer must be of another family than the author." }),
   implementer_mode: z.enum(["text", "agent"]).default("text"),
+  ladder: z.array(z.string().min(1)).min(1).optional().meta({
+    description:
+      "Implementer models from cheapest to strongest; a retry after a failed attempt moves one rung up.",
+  }),
   rules: z
     .array(RawRuleSchema)
     .min(1)
@@ -151,6 +155,14 @@ export const ModelConfigFileSchema = z
   .strictObject({
     models: z.record(z.string(), RawModelSchema).optional(),
     routing: RoutingSchema.optional(),
+    budgets: z
+      .strictObject({
+        daily_usd: z.number().nonnegative().optional(),
+        monthly_usd: z.number().nonnegative().optional(),
+        warn_at: z.number().gt(0).max(1).default(0.8),
+      })
+      .optional()
+      .meta({ description: "Spending limits across all tasks per UTC day and month (USD)." }),
   })
   .meta({ title: "orchestrator model_config.yaml" });
 

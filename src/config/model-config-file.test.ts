@@ -25,6 +25,27 @@ describe("model_config.yaml", () => {
     "    - { role: [plan_reviewer, code_reviewer], risk: [low, medium, high], use: [s2, s1], reason: cross }",
   );
 
+  it("reads the escalation ladder and the budgets, and names an unknown rung", async () => {
+    const withLadder = (ladder: string): string =>
+      models.replace(
+        "  implementer_mode: agent\n",
+        `  implementer_mode: agent\n  ladder: ${ladder}\n`,
+      ) + lines("budgets:", "  daily_usd: 5", "  monthly_usd: 100");
+    const root = await makeProject({ tasks: "[]\n", model_config: withLadder("[s1, s2]") }, [
+      ".orchestrator/s.yaml",
+    ]);
+    const config = await load(root);
+    expect(config.models.routing.ladder).toEqual(["s1", "s2"]);
+    expect(config.models.budgets).toEqual({ dailyUsd: 5, monthlyUsd: 100, warnFraction: 0.8 });
+
+    const bad = await makeProject({ tasks: "[]\n", model_config: withLadder("[s1, s3]") }, [
+      ".orchestrator/s.yaml",
+    ]);
+    expect(await messages(load(bad))).toEqual([
+      'routing.ladder[1]: unknown model "s3"; did you mean "s1"?',
+    ]);
+  });
+
   it("maps models and rules to the core shapes", async () => {
     const root = await makeProject({ tasks: "[]\n", model_config: models }, [
       ".orchestrator/s.yaml",

@@ -55,8 +55,11 @@ export async function readModelConfigFile(
       crossReview: routing.cross_review,
       implementerMode: routing.implementer_mode,
       rules: rules.filter((r) => r !== undefined),
+      ...(routing.ladder === undefined ? {} : { ladder: routing.ladder }),
     },
+    ...budgetsOf(raw.budgets),
   };
+  checkLadder(source, config, Object.keys(rawModels));
 
   const namesOk = checkModelNames(source, config, rawRules, rawModels);
   // Coverage and cross-review are only meaningful once every rule and model is valid.
@@ -161,4 +164,28 @@ function checkModelNames(
     );
   }
   return missing.size === 0;
+}
+
+function budgetsOf(raw: unknown): Pick<ModelsConfig, "budgets"> {
+  const parsed = ModelConfigFileSchema.shape.budgets.safeParse(raw).data;
+  if (parsed === undefined) return {};
+  return {
+    budgets: {
+      warnFraction: parsed.warn_at,
+      ...(parsed.daily_usd === undefined ? {} : { dailyUsd: parsed.daily_usd }),
+      ...(parsed.monthly_usd === undefined ? {} : { monthlyUsd: parsed.monthly_usd }),
+    },
+  };
+}
+
+/** Reports ladder rungs that are not models. */
+function checkLadder(source: SourceFile, config: ModelsConfig, known: readonly string[]): void {
+  config.routing.ladder?.forEach((name, j) => {
+    if (known.includes(name)) return;
+    const hint = didYouMean(name, known);
+    source.report(
+      ["routing", "ladder", j],
+      `unknown model "${name}"${hint === "" ? `; expected one of ${known.join(", ")}` : hint}`,
+    );
+  });
 }

@@ -78,11 +78,25 @@ export interface RoutingConfig {
   readonly rules: readonly RoutingRule[];
   /** How the implementer works: `text` (orchestrator applies edits) or `agent` (CLI edits). */
   readonly implementerMode: "text" | "agent";
+  /**
+   * Implementer models from cheapest to strongest: a step's next attempt after a failed one
+   * moves one rung up (still honouring cross-review). Absent: the rules choose every attempt.
+   */
+  readonly ladder?: readonly string[];
+}
+
+/** Spending limits across tasks, in USD per UTC day and month; omitted = no limit. */
+export interface BudgetsConfig {
+  readonly dailyUsd?: number;
+  readonly monthlyUsd?: number;
+  /** Fraction of a limit at which a warning is logged, once (default 0.8). */
+  readonly warnFraction: number;
 }
 
 export interface ModelsConfig {
   readonly models: ReadonlyMap<string, ModelSpec>;
   readonly routing: RoutingConfig;
+  readonly budgets?: BudgetsConfig;
 }
 
 export const QUALITY_LEVELS = ["TRIVIAL", "SMALL", "MEDIUM", "LARGE"] as const;

@@ -14,6 +14,7 @@ import type { EngineDeps } from "./ports.js";
 import { handleQualityGate } from "./quality-gate.js";
 import type { RunContext } from "./step-context.js";
 import { handleStepBoundary } from "./step-complete.js";
+import { historyFor } from "./choose-model.js";
 import { BudgetExceededError, openTaskBudget } from "./task-budget.js";
 import { TaskRecorder } from "./task-recorder.js";
 import { acquireTaskLease, ownerIsDead } from "./lease-owner.js";
@@ -112,7 +113,16 @@ export class Engine {
       runDir,
       providerFor: this.providerFor,
       ...(this.deps.childEnv ? { childEnv: this.deps.childEnv } : {}),
-      budget: await openTaskBudget(this.deps.store, task, this.deps.clock),
+      budget: await openTaskBudget(
+        this.deps.store,
+        task,
+        this.deps.clock,
+        this.deps.config.models.budgets,
+      ),
+      history: await historyFor({
+        store: this.deps.store,
+        strategy: this.deps.config.models.routing.strategy,
+      }),
     };
     for (;;) {
       const handler = HANDLERS[view.status];

@@ -1,9 +1,10 @@
 import type { PlanStep } from "../core/plan.js";
 import type { ModelSpec } from "../core/project-config.js";
-import { routeByRules } from "../routing/index.js";
+import { chooseAuthor } from "./choose-model.js";
 import { callModel } from "./model-caller.js";
 import { applyEditAnswer, implementerPrompt } from "./role-io.js";
 import type { RunContext } from "./step-context.js";
+import { modelNamed } from "./step-context.js";
 
 /** The plan step being worked on; the projection guarantees it exists in IMPLEMENTING. */
 export function currentStep(ctx: RunContext): PlanStep {
@@ -27,13 +28,17 @@ async function restoreAttemptStart(ctx: RunContext, stepId: string): Promise<voi
     await workspace.applyPatch(ctx.workspace.worktree, patch);
 }
 
-function chooseImplementer(ctx: RunContext, step: PlanStep): { model: ModelSpec; reason: string } {
-  return routeByRules(ctx.deps.config.models, {
-    role: "implementer",
-    risk: step.risk,
-    area: ctx.task.area,
-    stepType: step.type,
-  });
+function chooseImplementer(
+  ctx: RunContext,
+  step: PlanStep,
+  attempt = 1,
+  previous?: ModelSpec,
+): { model: ModelSpec; reason: string } {
+  return chooseAuthor(
+    ctx,
+    { role: "implementer", risk: step.risk, area: ctx.task.area, stepType: step.type },
+    { attempt, previous },
+  );
 }
 
 /** Runs one attempt: the model edits (text mode: we apply its edits; agent mode: it edits). */
@@ -106,7 +111,9 @@ export async function handleImplementing(ctx: RunContext): Promise<void> {
       return;
     }
     attempt = (state?.currentAttempt ?? 0) + 1;
-    const decision = chooseImplementer(ctx, step);
+    // A retry within the step (not after a human's decision) may climb the escalation ladder.
+    const previous = used > 0 ? modelNamed(ctx, recorder.view.lastImplementer ?? "") : undefined;
+    const decision = chooseImplementer(ctx, step, attempt, previous);
     model = decision.model;
     await recorder.record({
       type: "routing.decision",

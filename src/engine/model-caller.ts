@@ -36,6 +36,8 @@ export async function callModel(
   const provider = deps.providerFor(spec);
   // Throws BudgetExceededError before anything is spent; the engine escalates with "budget".
   const reservation = deps.budget?.reserve(spec, request);
+  for (const message of reservation?.warnings ?? [])
+    await deps.recorder.record({ type: "note", level: "warn", message });
   const started = performance.now();
   let spentUsd = 0;
   const base = {
@@ -77,7 +79,8 @@ export async function callModel(
     });
     return { ok: false, error: `model ${spec.name} failed: ${message}` };
   } finally {
-    reservation?.settle(spentUsd);
+    for (const message of reservation?.settle(spentUsd) ?? [])
+      await deps.recorder.record({ type: "note", level: "warn", message });
   }
 }
 

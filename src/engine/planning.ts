@@ -1,6 +1,7 @@
 import type { Plan } from "../core/plan.js";
 import type { PlanReview } from "../core/review.js";
 import { routeByRules } from "../routing/index.js";
+import { chooseAuthor } from "./choose-model.js";
 import { askForJson } from "./model-caller.js";
 import {
   planReviewerPrompt,
@@ -22,11 +23,11 @@ export async function handlePlanning(ctx: RunContext): Promise<void> {
     await recorder.transition({ type: "PLAN_READY" });
     return;
   }
-  const decision = routeByRules(ctx.deps.config.models, {
-    role: "planner",
-    risk: task.risk,
-    area: task.area,
-  });
+  const decision = chooseAuthor(
+    ctx,
+    { role: "planner", risk: task.risk, area: task.area },
+    { attempt: round },
+  );
   await recorder.record({
     type: "routing.decision",
     role: "planner",

@@ -1,5 +1,6 @@
 import type { ModelSpec } from "../core/project-config.js";
 import type { Task } from "../core/task.js";
+import type { RoutingHistory } from "../routing/index.js";
 import type { CallDeps } from "./model-caller.js";
 import type { EngineDeps, TaskWorkspace } from "./ports.js";
 import type { TaskRecorder } from "./task-recorder.js";
@@ -14,6 +15,8 @@ export interface RunContext extends CallDeps {
   readonly signal: AbortSignal;
   /** Where gate logs and other run artefacts are written. */
   readonly runDir: string;
+  /** Outcomes of earlier attempts, when `routing.strategy` is `learned`. */
+  readonly history?: RoutingHistory | undefined;
 }
 
 /** Looks up a configured model by name; the config guarantees it exists. */

@@ -1,6 +1,7 @@
 import { BudgetGuard, EXPECTED_OUTPUT_TOKENS, estimateCallCost } from "../costs/index.js";
 import type { Clock, ModelRequest, Store } from "../core/ports.js";
-import type { ModelSpec } from "../core/project-config.js";
+import type { BudgetsConfig, ModelSpec } from "../core/project-config.js";
+import { allEvents } from "./choose-model.js";
 import type { Task } from "../core/task.js";
 
 /** A model call that would pass the task's `budget_usd`; it was not made. */
@@ -9,7 +10,10 @@ export class BudgetExceededError extends Error {}
 /** Reserves an estimate before each call of a task and settles it with the actual cost. */
 export interface TaskBudget {
   /** Throws {@link BudgetExceededError} when the call would pass the budget. */
-  reserve(spec: ModelSpec, request: ModelRequest): { settle(actualUsd: number): void };
+  reserve(
+    spec: ModelSpec,
+    request: ModelRequest,
+  ): { readonly warnings: readonly string[]; settle(actualUsd: number): readonly string[] };
 }
 
 /**
@@ -20,10 +24,22 @@ export async function openTaskBudget(
   store: Store,
   task: Task,
   clock: Clock,
+  limits: BudgetsConfig | undefined,
 ): Promise<TaskBudget | undefined> {
   const limit = task.budgetUsd;
-  if (limit === undefined) return undefined;
-  const guard = BudgetGuard.fromEvents(await store.events(task.id), {}, clock);
+  const across = limits?.dailyUsd !== undefined || limits?.monthlyUsd !== undefined;
+  if (limit === undefined && !across) return undefined;
+  // Day and month limits count every task's spend; a task limit only this task's.
+  const events = across ? await allEvents(store) : await store.events(task.id);
+  const guard = BudgetGuard.fromEvents(
+    events,
+    {
+      dailyUsd: limits?.dailyUsd,
+      monthlyUsd: limits?.monthlyUsd,
+      warnFraction: limits?.warnFraction,
+    },
+    clock,
+  );
   return {
     reserve: (spec, request) => {
       const estimate = estimateCallCost(
@@ -33,11 +49,18 @@ export async function openTaskBudget(
       );
       const result = guard.reserve(estimate, { taskId: task.id, taskBudgetUsd: limit });
       if (!result.ok) {
+        const where =
+          result.scope === "task"
+            ? `budget_usd of ${task.id} in tasks.yaml`
+            : `budgets.${result.scope === "day" ? "daily_usd" : "monthly_usd"} in model_config.yaml`;
         throw new BudgetExceededError(
-          `${request.role} call to ${spec.name} not made: ${result.detail}; raise budget_usd of ${task.id} in tasks.yaml and resume`,
+          `${request.role} call to ${spec.name} not made: ${result.detail}; raise ${where} and resume`,
         );
       }
-      return { settle: (actualUsd) => guard.settle(result.reservation, actualUsd) };
+      return {
+        warnings: result.warnings.map((w) => w.message),
+        settle: (actualUsd) => guard.settle(result.reservation, actualUsd).map((w) => w.message),
+      };
     },
   };
 }

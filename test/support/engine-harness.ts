@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Clock, ModelProvider } from "../../src/core/ports.js";
 import type {
   ModelSpec,
+  ModelsConfig,
   ProjectConfig,
   QualityConfig,
   RoutingRule,
@@ -18,7 +19,7 @@ import { createTempRepo } from "../workspace/temp-repo.js";
 import type { TempRepo } from "../workspace/temp-repo.js";
 import { MemoryStore } from "./memory-store.js";
 
-function scripted(name: string, family: string, tier: ModelSpec["tier"]): ModelSpec {
+export function scripted(name: string, family: string, tier: ModelSpec["tier"]): ModelSpec {
   return {
     name,
     provider: "scripted",
@@ -32,7 +33,7 @@ function scripted(name: string, family: string, tier: ModelSpec["tier"]): ModelS
   };
 }
 
-const rule = (index: number, roles: RoutingRule["roles"], use: string[]): RoutingRule => ({
+export const rule = (index: number, roles: RoutingRule["roles"], use: string[]): RoutingRule => ({
   roles,
   use,
   reason: "test routing",
@@ -50,6 +51,8 @@ export interface HarnessOptions {
   readonly childEnv?: (taskId: string, providerKind: string) => Record<string, string>;
   /** Wraps each model, e.g. to watch its requests. */
   readonly wrapProvider?: (provider: ModelProvider) => ModelProvider;
+  /** Changes the models and routing (add models, a ladder, budgets, a strategy). */
+  readonly models?: (models: ModelsConfig) => ModelsConfig;
 }
 
 export interface Harness {
@@ -78,7 +81,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     repoRoot: repo.root,
     configDir: join(repo.root, ".orchestrator"),
     tasks: [],
-    models: {
+    models: (options.models ?? ((m: ModelsConfig) => m))({
       models: new Map(models.map((m) => [m.name, m])),
       routing: {
         strategy: "rules",
@@ -89,7 +92,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
           rule(2, ["plan_reviewer", "code_reviewer"], ["claude", "gemini"]),
         ],
       },
-    },
+    }),
     quality: {
       checks: new Map(),
       levels: { TRIVIAL: [], SMALL: [], MEDIUM: [], LARGE: [] },
