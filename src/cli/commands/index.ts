@@ -1,9 +1,11 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { registerDemo } from "./demo.js";
+import { registerEstimate } from "./estimate.js";
 import { registerExport } from "./export.js";
 import { registerInit } from "./init.js";
 import { registerLog } from "./log.js";
+import { registerReport } from "./report.js";
 import { registerReview } from "./review.js";
 import { registerRun } from "./run.js";
 import { registerStatus } from "./status.js";
@@ -18,5 +20,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerReview(program, ctx);
   registerExport(program, ctx);
   registerLog(program, ctx);
+  registerEstimate(program, ctx);
+  registerReport(program, ctx);
   registerDemo(program, ctx);
 }

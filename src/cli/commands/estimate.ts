@@ -1,0 +1,191 @@
+import type { Command } from "commander";
+import { loadProjectConfig } from "../../config/index.js";
+import { UserError } from "../../core/errors.js";
+import type { StoredEvent } from "../../core/events.js";
+import type { ModelSpec, ProjectConfig } from "../../core/project-config.js";
+import { projectTask } from "../../core/projection.js";
+import type { Role, Task } from "../../core/task.js";
+import { costHistory, estimateTask, sumEstimates } from "../../costs/index.js";
+import type { CostHistory, EstimateLine, TaskEstimate } from "../../costs/index.js";
+import { routeByRules } from "../../routing/index.js";
+import { openSqliteStore } from "../../store/index.js";
+import type { CliContext, GlobalOptions } from "../context.js";
+import { findRepoRoot, hasState, outputFor, stateDbPath } from "../context.js";
+import type { Output } from "../output.js";
+import { readAllEvents } from "./report.js";
+
+/** One task's expected cost range. */
+export interface EstimateRow {
+  readonly task: string;
+  /** Steps assumed: the recorded plan's, else the history's or the seed's usual range. */
+  readonly steps: { readonly low: number; readonly high: number; readonly source: string };
+  readonly low: number;
+  readonly high: number;
+  /** `history` when every figure came from past runs, `defaults` when none did, else `mixed`. */
+  readonly basis: "history" | "defaults" | "mixed";
+  /** The model the rules would route each role to. */
+  readonly models: Readonly<Record<Role, string>>;
+  readonly lines: readonly EstimateLine[];
+}
+
+export interface EstimateResult {
+  readonly tasks: readonly EstimateRow[];
+  readonly total: { readonly low: number; readonly high: number };
+}
+
+/** The models the rules pick for a task's roles, reviewers of another family than the author. */
+export function routedModels(config: ProjectConfig, task: Task): Record<Role, ModelSpec> {
+  const req = { risk: task.risk, area: task.area };
+  const planner = routeByRules(config.models, { ...req, role: "planner" }).model;
+  const implementer = routeByRules(config.models, { ...req, role: "implementer" }).model;
+  return {
+    planner,
+    plan_reviewer: routeByRules(config.models, {
+      ...req,
+      role: "plan_reviewer",
+      authorFamily: planner.family,
+    }).model,
+    implementer,
+    code_reviewer: routeByRules(config.models, {
+      ...req,
+      role: "code_reviewer",
+      authorFamily: implementer.family,
+    }).model,
+  };
+}
+
+function estimateRow(
+  config: ProjectConfig,
+  task: Task,
+  events: readonly StoredEvent[],
+  history: CostHistory,
+): { row: EstimateRow; estimate: TaskEstimate } {
+  const models = routedModels(config, task);
+  const plan = projectTask(task.id, events).plan;
+  const e = estimateTask(
+    {
+      steps: plan?.steps.length,
+      models,
+      maxAttempts: config.quality.maxAttempts,
+      planReviewRounds: config.quality.planReviewRounds,
+    },
+    history,
+  );
+  const row: EstimateRow = {
+    task: task.id,
+    steps: e.steps,
+    low: e.low,
+    high: e.high,
+    basis: e.basis === "seed" ? "defaults" : e.basis,
+    models: {
+      planner: models.planner.name,
+      plan_reviewer: models.plan_reviewer.name,
+      implementer: models.implementer.name,
+      code_reviewer: models.code_reviewer.name,
+    },
+    lines: e.lines,
+  };
+  return { row, estimate: e };
+}
+
+/** Estimates one task (`taskId`) or every task in tasks.yaml (`undefined`). */
+export async function estimateTasks(
+  repoRoot: string,
+  taskId: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<EstimateResult> {
+  const config = await loadProjectConfig(repoRoot, { env, requireTasks: false });
+  const tasks = new Map(config.tasks.map((t) => [t.id, t]));
+  let events: StoredEvent[] = [];
+  if (hasState(repoRoot)) {
+    const store = await openSqliteStore(stateDbPath(repoRoot));
+    try {
+      for (const t of await store.listTasks()) if (!tasks.has(t.id)) tasks.set(t.id, t);
+      events = await readAllEvents(store, tasks.keys());
+    } finally {
+      await store.close();
+    }
+  }
+  let chosen = config.tasks;
+  if (taskId !== undefined) {
+    const task = tasks.get(taskId);
+    if (!task) {
+      throw new UserError(
+        `unknown task "${taskId}" (known: ${[...tasks.keys()].join(", ") || "none"})`,
+      );
+    }
+    chosen = [task];
+  }
+  const history = costHistory(events, config.models.models);
+  const estimates = chosen.map((t) =>
+    estimateRow(
+      config,
+      t,
+      events.filter((e) => e.taskId === t.id),
+      history,
+    ),
+  );
+  return {
+    tasks: estimates.map((x) => x.row),
+    total: sumEstimates(estimates.map((x) => x.estimate)),
+  };
+}
+
+const usd = (n: number): string => `$${n.toFixed(4)}`;
+
+function printEstimate(out: Output, result: EstimateResult): void {
+  if (result.tasks.length === 0) {
+    out.out("no tasks (add some to .orchestrator/tasks.yaml)");
+    return;
+  }
+  const width = Math.max(5, ...result.tasks.map((r) => r.task.length));
+  out.out(
+    out.color.bold(
+      `${"TASK".padEnd(width)}  ${"STEPS".padStart(5)}  ${"LOW".padStart(10)}  ` +
+        `${"HIGH".padStart(10)}  BASIS`,
+    ),
+  );
+  for (const r of result.tasks) {
+    const steps =
+      r.steps.low === r.steps.high ? String(r.steps.low) : `${r.steps.low}-${r.steps.high}`;
+    out.out(
+      `${r.task.padEnd(width)}  ${steps.padStart(5)}  ${usd(r.low).padStart(10)}  ` +
+        `${usd(r.high).padStart(10)}  ${r.basis}`,
+    );
+  }
+  out.out(
+    out.color.bold(
+      `${"TOTAL".padEnd(width)}         ${usd(result.total.low).padStart(10)}  ` +
+        usd(result.total.high).padStart(10),
+    ),
+  );
+}
+
+interface EstimateOptions {
+  readonly task?: string;
+  readonly batch?: boolean;
+  readonly json?: boolean;
+}
+
+export function registerEstimate(program: Command, ctx: CliContext): void {
+  program
+    .command("estimate")
+    .description("expected cost range (USD) of a task (--task ID) or of every task (--batch)")
+    .option("--task <id>", "the task to estimate")
+    .option("--batch", "estimate every task in tasks.yaml (the default)")
+    .option("--json", "print JSON for scripts")
+    .action(async (options: EstimateOptions) => {
+      const global = program.opts<GlobalOptions>();
+      const out = outputFor(ctx, options);
+      if (options.task !== undefined && options.batch === true) {
+        throw new UserError("give either --task <id> or --batch, not both");
+      }
+      const result = await estimateTasks(
+        await findRepoRoot(ctx, global.repo),
+        options.task,
+        ctx.env,
+      );
+      if (out.json) out.emit(result);
+      else printEstimate(out, result);
+    });
+}

@@ -1,0 +1,360 @@
+import type { Command } from "commander";
+import { loadProjectConfig } from "../../config/index.js";
+import { UserError } from "../../core/errors.js";
+import type { StoredEvent, TokenUsage } from "../../core/events.js";
+import type { Store } from "../../core/ports.js";
+import type { ModelSpec, ModelsConfig } from "../../core/project-config.js";
+import type { Role } from "../../core/task.js";
+import { costLedger, emptyTotals, savingsVsBaseline } from "../../costs/index.js";
+import type { CostLedger, LedgerTotals, Savings } from "../../costs/index.js";
+import { routingHistory } from "../../routing/index.js";
+import type { CellKey } from "../../routing/index.js";
+import { openSqliteStore } from "../../store/index.js";
+import type { CliContext, GlobalOptions } from "../context.js";
+import { findRepoRoot, hasState, outputFor, stateDbPath } from "../context.js";
+import type { Output } from "../output.js";
+
+/**
+ * Every event in the store, of every task and run, in log order (`seq` is global). Tasks are
+ * those the store knows plus `extraTaskIds`; events recorded in a run are read through the run
+ * as well, so none is missed when a task's definition was never saved.
+ */
+export async function readAllEvents(
+  store: Store,
+  extraTaskIds: Iterable<string> = [],
+): Promise<StoredEvent[]> {
+  const bySeq = new Map<number, StoredEvent>();
+  const ids = new Set([...(await store.listTasks()).map((t) => t.id), ...extraTaskIds]);
+  for (const id of ids) for (const e of await store.events(id)) bySeq.set(e.seq, e);
+  for (const run of await store.listRuns())
+    for (const e of await store.runEvents(run.id)) bySeq.set(e.seq, e);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+export const REPORT_GROUPINGS = ["model", "role", "area", "task"] as const;
+export type ReportGrouping = (typeof REPORT_GROUPINGS)[number];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** `YYYY-MM-DD` (from that UTC midnight) or `Nd` (the last N days); ms since the epoch. */
+export function parseSince(value: string, now: number): number {
+  const days = /^(\d{1,5})d$/.exec(value);
+  if (days?.[1] !== undefined) return now - Number(days[1]) * DAY_MS;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const at = Date.parse(`${value}T00:00:00.000Z`);
+    if (!Number.isNaN(at) && new Date(at).toISOString().startsWith(value)) return at;
+  }
+  throw new UserError(
+    `--since expects a date YYYY-MM-DD or a number of days such as 7d or 30d, got "${value}"`,
+  );
+}
+
+export function parseGrouping(value: string): ReportGrouping {
+  const found = REPORT_GROUPINGS.find((g) => g === value);
+  if (found === undefined) {
+    throw new UserError(`--by expects one of ${REPORT_GROUPINGS.join(", ")}, got "${value}"`);
+  }
+  return found;
+}
+
+const TIER_RANK = { strong: 0, medium: 1, cheap: 2 } as const;
+
+/** `--baseline`, else `claude_sonnet` when configured, else the first model of the strongest tier. */
+export function pickBaseline(models: ModelsConfig, name: string | undefined): ModelSpec {
+  const known = [...models.models.values()];
+  if (name !== undefined) {
+    const spec = models.models.get(name);
+    if (!spec) {
+      throw new UserError(
+        `unknown baseline model "${name}" (models: ${known.map((m) => m.name).join(", ")})`,
+      );
+    }
+    return spec;
+  }
+  const sonnet = models.models.get("claude_sonnet");
+  if (sonnet) return sonnet;
+  const strongest = [...known].sort((a, b) => TIER_RANK[a.tier] - TIER_RANK[b.tier])[0];
+  if (!strongest) throw new UserError("no models configured in model_config.yaml");
+  return strongest;
+}
+
+/** Author attempts (implementer changes, planner plans) of one group and how they fared. */
+interface Outcomes {
+  /** Attempts started (`step.attempt`, `plan.recorded`). */
+  started: number;
+  /** Of those, retries: a step's attempt after the first, a plan round after the first. */
+  retries: number;
+  /** Attempts whose outcome is known (review and gate, or plan review). */
+  finished: number;
+  successes: number;
+}
+
+const noOutcomes = (): Outcomes => ({ started: 0, retries: 0, finished: 0, successes: 0 });
+
+function slot(map: Map<string, Outcomes>, key: string): Outcomes {
+  let o = map.get(key);
+  if (!o) {
+    o = noOutcomes();
+    map.set(key, o);
+  }
+  return o;
+}
+
+interface AttemptFacts {
+  readonly taskId: string;
+  readonly role: Role;
+  readonly model: string;
+  readonly area: string;
+}
+
+function groupKey(by: ReportGrouping, a: AttemptFacts): string {
+  if (by === "model") return a.model;
+  if (by === "role") return a.role;
+  if (by === "area") return a.area;
+  return a.taskId;
+}
+
+/** Started attempts and retries, from `step.attempt` and `plan.recorded` (deduplicated). */
+function countStarts(
+  events: readonly StoredEvent[],
+  since: number | undefined,
+  add: (a: AttemptFacts, retry: boolean) => void,
+): void {
+  const areas = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const e of events) {
+    const b = e.body;
+    if (b.type === "task.registered") areas.set(e.taskId, b.task.area);
+    if (since !== undefined && e.at < since) continue;
+    const area = areas.get(e.taskId) ?? "unknown";
+    if (b.type === "step.attempt") {
+      const id = `${e.taskId}\0${b.stepId}\0${b.attempt}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      add({ taskId: e.taskId, role: "implementer", model: b.implementer, area }, b.attempt > 1);
+    } else if (b.type === "plan.recorded") {
+      const id = `${e.taskId}\0plan\0${b.round}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      add({ taskId: e.taskId, role: "planner", model: b.author, area }, b.round > 1);
+    }
+  }
+}
+
+/**
+ * Success and retry counts per group. Success comes from the routing history (an implementer
+ * attempt succeeds when the code review approved it and the gate passed; a plan when the plan
+ * review approved it), computed per task so that it can be grouped by task too. Reviewers have
+ * no outcome of their own. With `since`, only attempts started at or after it count.
+ */
+export function outcomesBy(
+  events: readonly StoredEvent[],
+  by: ReportGrouping,
+  since: number | undefined,
+): Map<string, Outcomes> {
+  const groups = new Map<string, Outcomes>();
+  countStarts(events, since, (a, retry) => {
+    const o = slot(groups, groupKey(by, a));
+    o.started += 1;
+    if (retry) o.retries += 1;
+  });
+  const perTask = new Map<string, StoredEvent[]>();
+  for (const e of events) {
+    if (since !== undefined && e.at < since && e.body.type !== "task.registered") continue;
+    const list = perTask.get(e.taskId);
+    if (list) list.push(e);
+    else perTask.set(e.taskId, [e]);
+  }
+  for (const [taskId, list] of perTask) {
+    for (const { key, stats } of routingHistory(list).cells()) {
+      const o = slot(groups, groupKey(by, { ...cellFacts(key), taskId }));
+      o.finished += stats.attempts;
+      o.successes += stats.successes;
+    }
+  }
+  return groups;
+}
+
+const cellFacts = (key: CellKey): Omit<AttemptFacts, "taskId"> => ({
+  role: key.role,
+  model: key.model,
+  area: key.area,
+});
+
+export interface ReportGroup {
+  readonly key: string;
+  readonly usd: number;
+  readonly calls: number;
+  readonly tokens: TokenUsage;
+  readonly durationMs: number;
+  /** Author attempts started in the group (implementer changes and plans). */
+  readonly attempts: number;
+  readonly retries: number;
+  /** `retries / attempts`; null without attempts. */
+  readonly retryRate: number | null;
+  /** Attempts with a known outcome, and of those the ones that passed review (and the gate). */
+  readonly finished: number;
+  readonly successes: number;
+  /** `successes / finished`; null without finished attempts. */
+  readonly successRate: number | null;
+}
+
+export interface Report {
+  /** ISO time of the earliest call counted, or null for all time. */
+  readonly since: string | null;
+  readonly by: ReportGrouping;
+  readonly total: ReportGroup;
+  readonly groups: readonly ReportGroup[];
+  /** The saving against running every call on one model; null with no runs. */
+  readonly baseline: Savings | null;
+}
+
+const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
+
+function toGroup(key: string, totals: LedgerTotals, o: Outcomes): ReportGroup {
+  return {
+    key,
+    usd: totals.usd,
+    calls: totals.calls,
+    tokens: totals.tokens,
+    durationMs: totals.durationMs,
+    attempts: o.started,
+    retries: o.retries,
+    retryRate: ratio(o.retries, o.started),
+    finished: o.finished,
+    successes: o.successes,
+    successRate: ratio(o.successes, o.finished),
+  };
+}
+
+function ledgerGroups(
+  ledger: CostLedger,
+  by: ReportGrouping,
+): Readonly<Record<string, LedgerTotals>> {
+  if (by === "model") return ledger.byModel;
+  if (by === "role") return ledger.byRole;
+  if (by === "area") return ledger.byArea;
+  return ledger.byTask;
+}
+
+/** The report over the given events: spend, tokens, success and retry rates, and the saving. */
+export function buildReport(
+  events: readonly StoredEvent[],
+  options: { by: ReportGrouping; since?: number | undefined; baseline: ModelSpec },
+): Report {
+  const range = options.since === undefined ? {} : { since: options.since };
+  const ledger = costLedger(events, range);
+  const outcomes = outcomesBy(events, options.by, options.since);
+  const spend = ledgerGroups(ledger, options.by);
+  const keys = [...new Set([...Object.keys(spend), ...outcomes.keys()])].sort();
+  const all = noOutcomes();
+  for (const o of outcomes.values()) {
+    all.started += o.started;
+    all.retries += o.retries;
+    all.finished += o.finished;
+    all.successes += o.successes;
+  }
+  return {
+    since: options.since === undefined ? null : new Date(options.since).toISOString(),
+    by: options.by,
+    total: toGroup("total", ledger.total, all),
+    groups: keys.map((k) => toGroup(k, spend[k] ?? emptyTotals(), outcomes.get(k) ?? noOutcomes())),
+    baseline: savingsVsBaseline(events, options.baseline, range),
+  };
+}
+
+/** The report of a repository with no runs yet. */
+function emptyReport(by: ReportGrouping, since: number | undefined): Report {
+  return {
+    since: since === undefined ? null : new Date(since).toISOString(),
+    by,
+    total: toGroup("total", emptyTotals(), noOutcomes()),
+    groups: [],
+    baseline: null,
+  };
+}
+
+const usd = (n: number): string => `$${n.toFixed(4)}`;
+const pct = (r: number | null): string => (r === null ? "-" : `${Math.round(r * 100)}%`);
+const count = (n: number): string => n.toLocaleString("en-US");
+
+function printReport(out: Output, report: Report): void {
+  const t = report.total;
+  const when = report.since === null ? "all time" : `since ${report.since}`;
+  out.out(out.color.bold(`spend (${when}): ${usd(t.usd)} in ${count(t.calls)} calls`));
+  out.out(
+    `tokens: in ${count(t.tokens.input)}, out ${count(t.tokens.output)}, ` +
+      `cache read ${count(t.tokens.cacheRead)}, cache write ${count(t.tokens.cacheWrite)}`,
+  );
+  out.out(
+    `attempts: ${t.attempts} (success ${pct(t.successRate)} of ${t.finished} finished, ` +
+      `retries ${pct(t.retryRate)})`,
+  );
+  const b = report.baseline;
+  if (b) {
+    const saved = b.savedFraction === null ? "" : ` (${pct(b.savedFraction)})`;
+    out.out(`vs ${b.baselineModel} only: ${usd(b.baselineUsd)}; saved ${usd(b.savedUsd)}${saved}`);
+  }
+  const head = report.by.toUpperCase();
+  const width = Math.max(head.length, ...report.groups.map((g) => g.key.length));
+  out.out("");
+  out.out(
+    out.color.bold(
+      `${head.padEnd(width)}  ${"CALLS".padStart(5)}  ${"IN".padStart(9)}  ${"OUT".padStart(9)}  ` +
+        `${"CACHE".padStart(9)}  ${"COST".padStart(10)}  ATT  SUCCESS  RETRY`,
+    ),
+  );
+  for (const g of report.groups) {
+    const cache = g.tokens.cacheRead + g.tokens.cacheWrite;
+    out.out(
+      `${g.key.padEnd(width)}  ${String(g.calls).padStart(5)}  ${String(g.tokens.input).padStart(9)}  ` +
+        `${String(g.tokens.output).padStart(9)}  ${String(cache).padStart(9)}  ` +
+        `${usd(g.usd).padStart(10)}  ${String(g.attempts).padStart(3)}  ` +
+        `${pct(g.successRate).padStart(7)}  ${pct(g.retryRate).padStart(5)}`,
+    );
+  }
+}
+
+interface ReportOptions {
+  readonly since?: string;
+  readonly by?: string;
+  readonly baseline?: string;
+  readonly json?: boolean;
+}
+
+export function registerReport(program: Command, ctx: CliContext): void {
+  program
+    .command("report")
+    .description("spend, calls, tokens, success and retry rates, and the saving vs one model")
+    .option("--since <when>", "only calls since a date (YYYY-MM-DD, UTC) or the last N days (7d)")
+    .option("--by <group>", "group by model, role, area or task", "model")
+    .option("--baseline <model>", "the single model to compare with (default claude_sonnet)")
+    .option("--json", "print JSON for scripts")
+    .action(async (options: ReportOptions) => {
+      const global = program.opts<GlobalOptions>();
+      const out = outputFor(ctx, options);
+      const by = parseGrouping(options.by ?? "model");
+      const since = options.since === undefined ? undefined : parseSince(options.since, Date.now());
+      const repoRoot = await findRepoRoot(ctx, global.repo);
+      if (!hasState(repoRoot)) {
+        if (out.json) out.emit(emptyReport(by, since));
+        else out.out("no runs yet");
+        return;
+      }
+      const config = await loadProjectConfig(repoRoot, { env: ctx.env, requireTasks: false });
+      const baseline = pickBaseline(config.models, options.baseline);
+      const store = await openSqliteStore(stateDbPath(repoRoot));
+      let events: StoredEvent[];
+      try {
+        events = await readAllEvents(
+          store,
+          config.tasks.map((t) => t.id),
+        );
+      } finally {
+        await store.close();
+      }
+      const report = buildReport(events, { by, since, baseline });
+      if (out.json) out.emit(report);
+      else printReport(out, report);
+    });
+}
