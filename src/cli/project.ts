@@ -31,12 +31,14 @@ export interface OpenProject {
 export async function openProject(
   repoRoot: string,
   env: NodeJS.ProcessEnv,
-  options: { requireTasks?: boolean } = {},
+  options: { requireTasks?: boolean; runsModels?: boolean } = {},
 ): Promise<OpenProject> {
   const config = await loadProjectConfig(repoRoot, {
     env,
     requireTasks: options.requireTasks ?? true,
   });
+  // Commands that call models check every routed model can run before anything is written.
+  if (options.runsModels === true) assertModelsRunnable(config);
   const store = await openSqliteStore(stateDbPath(repoRoot));
   const runner = new NodeProcessRunner();
   const owner = processOwner();
@@ -60,4 +62,13 @@ export async function openProject(
     taskView: async (taskId) => projectTask(taskId, await store.events(taskId)),
     close: () => store.close(),
   };
+}
+
+/** Builds each model the routing rules name once, so an unusable one fails before the run. */
+function assertModelsRunnable(config: ProjectConfig): void {
+  const names = new Set(config.models.routing.rules.flatMap((r) => r.use));
+  for (const name of names) {
+    const spec = config.models.models.get(name);
+    if (spec) createProvider(spec);
+  }
 }

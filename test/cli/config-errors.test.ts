@@ -95,6 +95,16 @@ describe("user mistakes in the configuration", () => {
     expect(again.stderr).toMatch(/refusing to overwrite/);
   });
 
+  it("run with a model whose provider cannot run yet: one clear line, exit 2, no state", async () => {
+    repo = await createTempRepo();
+    expect((await runCli(["init"], repo.root, repo.env)).code).toBe(0);
+    const result = await runCli(["run", "--batch"], repo.root, repo.env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^orchestrator: model \w+: provider "[\w-]+" is not available/);
+    expect(existsSync(join(repo.root, ".orchestrator", "state.db"))).toBe(false);
+    expect(await repo.sh("branch", "--list", "orchestrator/*")).toBe("");
+  });
+
   it("outside a git repository: a clear error, exit 2", async () => {
     const result = await runCli(["status"], "/");
     expect(result.code).toBe(2);

@@ -84,7 +84,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         out.out(`Task ${DEMO_TASK}: ${/goal: "?(.*?)"?\n/.exec(tasks)?.[1] ?? ""}`);
         out.out("");
       }
-      const project = await openProject(repo, env);
+      const project = await openProject(repo, env, { runsModels: true });
       let done = false;
       try {
         const task = project.config.tasks.find((t) => t.id === DEMO_TASK);

@@ -121,7 +121,9 @@ export function registerRun(program: Command, ctx: CliContext): void {
       if ((options.task === undefined) === (options.batch !== true)) {
         throw new UserError("give either --task <id> or --batch");
       }
-      const project = await openProject(await findRepoRoot(ctx, global.repo), ctx.env);
+      const project = await openProject(await findRepoRoot(ctx, global.repo), ctx.env, {
+        runsModels: true,
+      });
       try {
         const tasks =
           options.task === undefined
@@ -150,7 +152,9 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .action(async (taskId: string | undefined, options: GlobalOptions) => {
       const global = program.opts<GlobalOptions>();
       const out = outputFor(ctx, options);
-      const project = await openProject(await findRepoRoot(ctx, global.repo), ctx.env);
+      const project = await openProject(await findRepoRoot(ctx, global.repo), ctx.env, {
+        runsModels: true,
+      });
       try {
         const candidates =
           taskId === undefined
