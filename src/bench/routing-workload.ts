@@ -12,7 +12,7 @@ import { RISKS } from "../core/task.js";
 import type { Risk } from "../core/task.js";
 import type { Rng } from "../routing/rng.js";
 import { seededRng } from "../routing/rng.js";
-import { modelsConfigFromRaw } from "../routing/seed-config.js";
+import { modelsConfigFromRaw } from "../config/index.js";
 
 const count = z.number().int().nonnegative();
 const probability = z.number().min(0).max(1);

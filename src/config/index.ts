@@ -11,4 +11,5 @@ export {
 } from "./json-schemas.js";
 export type { ConfigFileKind } from "./json-schemas.js";
 export { parseDuration } from "./duration.js";
+export { modelSpecFromRaw, modelsConfigFromRaw, routingRuleFromRaw } from "./raw-config.js";
 export type { Env } from "./interpolate.js";

@@ -1,11 +1,11 @@
 import { resolve } from "node:path";
-import type { ModelSpec, ModelsConfig, RoutingRule } from "../core/project-config.js";
+import type { ModelSpec, ModelsConfig } from "../core/project-config.js";
 import { checkRouting } from "./cross-review-check.js";
 import { didYouMean, isRecord } from "./describe.js";
 import { DEFAULT_MODELS, DEFAULT_RULES } from "./defaults.js";
-import { parseDuration } from "./duration.js";
 import { isFile } from "./file-checks.js";
-import type { RawModel, RawRule } from "./file-schemas.js";
+import { modelSpecFromRaw, routingRuleFromRaw } from "./raw-config.js";
+import type { RawModel } from "./file-schemas.js";
 import {
   ModelConfigFileSchema,
   RawModelSchema,
@@ -14,9 +14,6 @@ import {
 } from "./file-schemas.js";
 import type { FieldPath, SourceFile } from "./yaml-source.js";
 import { validateAt } from "./zod-problems.js";
-
-const asList = <T extends string>(value: T | readonly T[]): readonly T[] =>
-  typeof value === "string" ? [value] : value;
 
 /**
  * Reads a parsed `model_config.yaml` (an empty document gives the built-in defaults), reporting
@@ -46,7 +43,7 @@ export async function readModelConfigFile(
     isRecord(raw.routing) && Array.isArray(raw.routing.rules) ? raw.routing.rules : undefined;
   const rules = (rawRules ?? DEFAULT_RULES).map((rule, i) => {
     const parsed = RawRuleSchema.safeParse(rule).data;
-    return parsed === undefined ? undefined : toRoutingRule(parsed, i + 1);
+    return parsed === undefined ? undefined : routingRuleFromRaw(parsed, i + 1);
   });
   const config: ModelsConfig = {
     models,
@@ -98,38 +95,7 @@ async function toModelSpec(
     );
     return undefined;
   }
-  return {
-    name,
-    provider: raw.provider,
-    model: raw.model,
-    family: raw.family,
-    tier: raw.tier,
-    price: {
-      input: raw.price?.input ?? 0,
-      output: raw.price?.output ?? 0,
-      cacheRead: raw.price?.cache_read ?? 0,
-      cacheWrite: raw.price?.cache_write ?? 0,
-    },
-    args: raw.args,
-    env: raw.env,
-    timeoutMs: parseDuration(raw.timeout) ?? 0,
-    ...(raw.binary === undefined ? {} : { binary: raw.binary }),
-    ...(raw.base_url === undefined ? {} : { baseUrl: raw.base_url }),
-    ...(raw.api_key_env === undefined ? {} : { apiKeyEnv: raw.api_key_env }),
-    ...(script === undefined ? {} : { script }),
-  };
-}
-
-function toRoutingRule(raw: RawRule, index: number): RoutingRule {
-  return {
-    roles: asList(raw.role),
-    ...(raw.risk === undefined ? {} : { risks: asList(raw.risk) }),
-    ...(raw.area === undefined ? {} : { areas: asList(raw.area) }),
-    ...(raw.step_type === undefined ? {} : { stepTypes: asList(raw.step_type) }),
-    use: asList(raw.use),
-    reason: raw.reason ?? `rule ${index}`,
-    index,
-  };
+  return { ...modelSpecFromRaw(name, raw), ...(script === undefined ? {} : { script }) };
 }
 
 /** Reports `use:` names that are not models; true when every name is known. */

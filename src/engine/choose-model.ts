@@ -1,30 +1,7 @@
-import type { StoredEvent } from "../core/events.js";
 import type { ModelSpec } from "../core/project-config.js";
-import type { Store } from "../core/ports.js";
-import type { RouteRequest, RoutingHistory } from "../routing/index.js";
-import {
-  nextOnLadder,
-  routeByRules,
-  routeLearned,
-  routingHistory,
-  seededRng,
-} from "../routing/index.js";
+import type { RouteRequest } from "../routing/index.js";
+import { nextOnLadder, routeByRules, routeLearned, seededRng } from "../routing/index.js";
 import type { RunContext } from "./step-context.js";
-
-/** Every event of every task in the store: the history learned routing and budgets read. */
-export async function allEvents(store: Store): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  for (const task of await store.listTasks()) events.push(...(await store.events(task.id)));
-  return events.sort((a, b) => a.seq - b.seq);
-}
-
-/** The routing history, read once per task run when `routing.strategy` is `learned`. */
-export async function historyFor(ctx: {
-  readonly store: Store;
-  readonly strategy: "rules" | "learned";
-}): Promise<RoutingHistory | undefined> {
-  return ctx.strategy === "learned" ? routingHistory(await allEvents(ctx.store)) : undefined;
-}
 
 /** A stable seed from the decision's coordinates, so a replayed decision comes out the same. */
 function seedOf(text: string): number {

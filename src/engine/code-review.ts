@@ -52,7 +52,7 @@ export async function handleCodeReview(ctx: RunContext): Promise<void> {
         cwd: ctx.workspace.worktree,
         signal: ctx.signal,
       },
-      parseCodeReview,
+      (text) => parseCodeReview(text, step.id),
       (previous, error) => repairPrompt(previous, error, "code_review"),
     );
     if (!answer.ok) {

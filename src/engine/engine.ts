@@ -14,9 +14,10 @@ import type { EngineDeps } from "./ports.js";
 import { handleQualityGate } from "./quality-gate.js";
 import type { RunContext } from "./step-context.js";
 import { handleStepBoundary } from "./step-complete.js";
-import { historyFor } from "./choose-model.js";
-import { BudgetExceededError, openTaskBudget } from "./task-budget.js";
+import { allEvents } from "./all-events.js";
+import { BudgetExceededError, limitsAcrossTasks, openTaskBudget } from "./task-budget.js";
 import { TaskRecorder } from "./task-recorder.js";
+import { routingHistory } from "../routing/index.js";
 import { acquireTaskLease, ownerIsDead } from "./lease-owner.js";
 export { processOwner } from "./lease-owner.js";
 
@@ -113,16 +114,7 @@ export class Engine {
       runDir,
       providerFor: this.providerFor,
       ...(this.deps.childEnv ? { childEnv: this.deps.childEnv } : {}),
-      budget: await openTaskBudget(
-        this.deps.store,
-        task,
-        this.deps.clock,
-        this.deps.config.models.budgets,
-      ),
-      history: await historyFor({
-        store: this.deps.store,
-        strategy: this.deps.config.models.routing.strategy,
-      }),
+      ...(await this.policyState(task, recorder)),
     };
     for (;;) {
       const handler = HANDLERS[view.status];
@@ -148,6 +140,24 @@ export class Engine {
         throw error;
       }
     }
+  }
+
+  /**
+   * The task's budget and, for learned routing, the routing history. Every task's events are
+   * read (once) only when day/month budgets or learned routing need them.
+   */
+  private async policyState(
+    task: Task,
+    recorder: TaskRecorder,
+  ): Promise<Pick<RunContext, "budget" | "history">> {
+    const { models } = this.deps.config;
+    const learned = models.routing.strategy === "learned";
+    const everything =
+      learned || limitsAcrossTasks(models.budgets) ? await allEvents(this.deps.store) : undefined;
+    return {
+      budget: openTaskBudget(task, this.deps.clock, models.budgets, everything ?? recorder.events),
+      history: learned && everything ? routingHistory(everything) : undefined,
+    };
   }
 
   /**

@@ -3,14 +3,10 @@
  * (task, worktree, plan, feedback) and turn answers into data. Prompt wording lives in
  * `templates/`, parsing rules in agents/; this file only wires them to the run context.
  */
-import type { ExpectedAnswer, Feedback, Parsed } from "../agents/index.js";
+import type { ExpectedAnswer, Feedback } from "../agents/index.js";
 import {
-  applyEditAnswer as applyEdits,
   collectContext,
   compactFileTree,
-  parseCodeReviewAnswer,
-  parsePlanAnswer,
-  parsePlanReviewAnswer,
   readPolicyDocs,
   renderCodeReviewerPrompt,
   renderImplementerPrompt,
@@ -20,7 +16,6 @@ import {
   stepContextPaths,
 } from "../agents/index.js";
 import type { Plan, PlanStep } from "../core/plan.js";
-import type { CodeReview, PlanReview } from "../core/review.js";
 import type { RunContext } from "./step-context.js";
 
 export interface Prompt {
@@ -126,17 +121,10 @@ export function repairPrompt(previous: string, error: string, kind: ExpectedAnsw
   return renderRepairPrompt({ previousAnswer: previous, error, expected: kind });
 }
 
-export function parsePlan(text: string, taskId: string): Parsed<Plan> {
-  return parsePlanAnswer(text, taskId);
-}
-
-export function parsePlanReview(text: string): Parsed<PlanReview> {
-  return parsePlanReviewAnswer(text);
-}
-
-export function parseCodeReview(text: string): Parsed<CodeReview> {
-  return parseCodeReviewAnswer(text);
-}
-
-/** Applies a text-mode answer's edits below the worktree, all or nothing. */
-export const applyEditAnswer = applyEdits;
+/** Answer parsers of the roles, under the names the handlers use. */
+export {
+  applyEditAnswer,
+  parseCodeReviewAnswer as parseCodeReview,
+  parsePlanAnswer as parsePlan,
+  parsePlanReviewAnswer as parsePlanReview,
+} from "../agents/index.js";

@@ -1,7 +1,7 @@
 import { BudgetGuard, EXPECTED_OUTPUT_TOKENS, estimateCallCost } from "../costs/index.js";
-import type { Clock, ModelRequest, Store } from "../core/ports.js";
+import type { StoredEvent } from "../core/events.js";
+import type { Clock, ModelRequest } from "../core/ports.js";
 import type { BudgetsConfig, ModelSpec } from "../core/project-config.js";
-import { allEvents } from "./choose-model.js";
 import type { Task } from "../core/task.js";
 
 /** A model call that would pass the task's `budget_usd`; it was not made. */
@@ -16,21 +16,24 @@ export interface TaskBudget {
   ): { readonly warnings: readonly string[]; settle(actualUsd: number): readonly string[] };
 }
 
+/** Whether day or month limits are set: they count every task's spend, not only this one's. */
+export function limitsAcrossTasks(limits: BudgetsConfig | undefined): boolean {
+  return limits?.dailyUsd !== undefined || limits?.monthlyUsd !== undefined;
+}
+
 /**
- * The task's budget (`budget_usd` in tasks.yaml), with the spend so far read from its event log,
- * or undefined when the task has none.
+ * The task's budget (`budget_usd` in tasks.yaml, and the day and month `budgets:`), with the
+ * spend so far taken from `events` (every task's when {@link limitsAcrossTasks}, else this
+ * task's), or undefined when no limit applies.
  */
-export async function openTaskBudget(
-  store: Store,
+export function openTaskBudget(
   task: Task,
   clock: Clock,
   limits: BudgetsConfig | undefined,
-): Promise<TaskBudget | undefined> {
+  events: readonly StoredEvent[],
+): TaskBudget | undefined {
   const limit = task.budgetUsd;
-  const across = limits?.dailyUsd !== undefined || limits?.monthlyUsd !== undefined;
-  if (limit === undefined && !across) return undefined;
-  // Day and month limits count every task's spend; a task limit only this task's.
-  const events = across ? await allEvents(store) : await store.events(task.id);
+  if (limit === undefined && !limitsAcrossTasks(limits)) return undefined;
   const guard = BudgetGuard.fromEvents(
     events,
     {

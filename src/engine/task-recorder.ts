@@ -22,6 +22,11 @@ export class TaskRecorder {
     private readonly listener: EventListener | undefined,
   ) {}
 
+  /** The task's events so far, in log order. */
+  get events(): readonly StoredEvent[] {
+    return this.log;
+  }
+
   /** Loads the task's events and projects its current view. */
   static async open(
     store: Store,

@@ -4,7 +4,7 @@ import type { RawRule } from "../config/file-schemas.js";
 import type { ModelsConfig } from "../core/project-config.js";
 import { defaultLadder, nextOnLadder, unknownLadderModels } from "./escalation-ladder.js";
 import { routeByRules } from "./rule-router.js";
-import { modelsConfigFromRaw } from "./seed-config.js";
+import { modelsConfigFromRaw } from "../config/index.js";
 
 const MODELS = {
   ...DEFAULT_MODELS,

@@ -8,7 +8,7 @@ import { routeLearned } from "./learned-router.js";
 import { seededRng } from "./rng.js";
 import { routeByRules } from "./rule-router.js";
 import type { RouteRequest } from "./rule-router.js";
-import { modelsConfigFromRaw } from "./seed-config.js";
+import { modelsConfigFromRaw } from "../config/index.js";
 
 const config = modelsConfigFromRaw();
 const services = {

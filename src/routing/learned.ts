@@ -8,4 +8,3 @@ export { LEARNED_DEFAULTS, routeLearned } from "./learned-router.js";
 export type { LearnedDecision, LearnedRouterOptions } from "./learned-router.js";
 export { sampleBeta, sampleGamma, seededRng } from "./rng.js";
 export type { Rng } from "./rng.js";
-export { modelSpecFromRaw, modelsConfigFromRaw, routingRuleFromRaw } from "./seed-config.js";

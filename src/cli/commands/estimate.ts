@@ -12,7 +12,7 @@ import { openSqliteStore } from "../../store/index.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, hasState, outputFor, stateDbPath } from "../context.js";
 import type { Output } from "../output.js";
-import { readAllEvents } from "./report.js";
+import { allEvents } from "../../engine/all-events.js";
 
 /** One task's expected cost range. */
 export interface EstimateRow {
@@ -101,7 +101,7 @@ export async function estimateTasks(
     const store = await openSqliteStore(stateDbPath(repoRoot));
     try {
       for (const t of await store.listTasks()) if (!tasks.has(t.id)) tasks.set(t.id, t);
-      events = await readAllEvents(store, tasks.keys());
+      events = await allEvents(store);
     } finally {
       await store.close();
     }

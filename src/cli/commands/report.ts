@@ -2,7 +2,6 @@ import type { Command } from "commander";
 import { loadProjectConfig } from "../../config/index.js";
 import { UserError } from "../../core/errors.js";
 import type { StoredEvent, TokenUsage } from "../../core/events.js";
-import type { Store } from "../../core/ports.js";
 import type { ModelSpec, ModelsConfig } from "../../core/project-config.js";
 import type { Role } from "../../core/task.js";
 import { costLedger, emptyTotals, savingsVsBaseline } from "../../costs/index.js";
@@ -10,26 +9,10 @@ import type { CostLedger, LedgerTotals, Savings } from "../../costs/index.js";
 import { routingHistory } from "../../routing/index.js";
 import type { CellKey } from "../../routing/index.js";
 import { openSqliteStore } from "../../store/index.js";
+import { allEvents } from "../../engine/all-events.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, hasState, outputFor, stateDbPath } from "../context.js";
 import type { Output } from "../output.js";
-
-/**
- * Every event in the store, of every task and run, in log order (`seq` is global). Tasks are
- * those the store knows plus `extraTaskIds`; events recorded in a run are read through the run
- * as well, so none is missed when a task's definition was never saved.
- */
-export async function readAllEvents(
-  store: Store,
-  extraTaskIds: Iterable<string> = [],
-): Promise<StoredEvent[]> {
-  const bySeq = new Map<number, StoredEvent>();
-  const ids = new Set([...(await store.listTasks()).map((t) => t.id), ...extraTaskIds]);
-  for (const id of ids) for (const e of await store.events(id)) bySeq.set(e.seq, e);
-  for (const run of await store.listRuns())
-    for (const e of await store.runEvents(run.id)) bySeq.set(e.seq, e);
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
-}
 
 export const REPORT_GROUPINGS = ["model", "role", "area", "task"] as const;
 export type ReportGrouping = (typeof REPORT_GROUPINGS)[number];
@@ -346,10 +329,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
       const store = await openSqliteStore(stateDbPath(repoRoot));
       let events: StoredEvent[];
       try {
-        events = await readAllEvents(
-          store,
-          config.tasks.map((t) => t.id),
-        );
+        events = await allEvents(store);
       } finally {
         await store.close();
       }

@@ -1,12 +1,15 @@
-import { DEFAULT_MODELS, DEFAULT_RULES } from "../config/defaults.js";
-import { parseDuration } from "../config/duration.js";
-import type { RawModel, RawRule } from "../config/file-schemas.js";
+import { DEFAULT_MODELS, DEFAULT_RULES } from "./defaults.js";
+import { parseDuration } from "./duration.js";
+import type { RawModel, RawRule } from "./file-schemas.js";
 import type { ModelSpec, ModelsConfig, RoutingRule } from "../core/project-config.js";
 
 const asList = <T extends string>(value: T | readonly T[]): readonly T[] =>
   typeof value === "string" ? [value] : value;
 
-/** A validated `models:` entry as a model spec (no file checks: scripts are not resolved). */
+/**
+ * A validated `models:` entry as a model spec. Pure: a scripted model's `script` is resolved and
+ * checked by the loader, which adds it.
+ */
 export function modelSpecFromRaw(name: string, raw: RawModel): ModelSpec {
   return {
     name,
@@ -23,6 +26,9 @@ export function modelSpecFromRaw(name: string, raw: RawModel): ModelSpec {
     args: raw.args,
     env: raw.env,
     timeoutMs: parseDuration(raw.timeout) ?? 0,
+    ...(raw.binary === undefined ? {} : { binary: raw.binary }),
+    ...(raw.base_url === undefined ? {} : { baseUrl: raw.base_url }),
+    ...(raw.api_key_env === undefined ? {} : { apiKeyEnv: raw.api_key_env }),
   };
 }
 
