@@ -1,5 +1,6 @@
 import type { EventBody, StoredEvent, TokenUsage } from "./events.js";
 import type { Role, Task } from "./task.js";
+import type { ProviderCheck } from "./provider-errors.js";
 
 /** Time, injectable so tests control it. */
 export interface Clock {
@@ -111,6 +112,8 @@ export interface ModelResponse {
   /** The model that actually answered, as the vendor names it. */
   readonly modelId: string;
   readonly durationMs: number;
+  /** The raw exchange (CLI stdout, API response bodies) for the run log; may be long. */
+  readonly transcript?: string;
 }
 
 /** One configured model behind one interface, whatever the backend. */
@@ -119,5 +122,11 @@ export interface ModelProvider {
   readonly name: string;
   readonly family: string;
   readonly kind: string;
+  /** Throws `ProviderError` (src/core/provider-errors.ts) when the call fails. */
   complete(request: ModelRequest): Promise<ModelResponse>;
+  /**
+   * Whether the model can be used: binary or key present, version, and (unless `offline`) a
+   * one-token call. Used by `orchestrator doctor`.
+   */
+  check?(options: { offline: boolean; signal?: AbortSignal }): Promise<ProviderCheck>;
 }
