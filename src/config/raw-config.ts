@@ -29,6 +29,8 @@ export function modelSpecFromRaw(name: string, raw: RawModel): ModelSpec {
     ...(raw.binary === undefined ? {} : { binary: raw.binary }),
     ...(raw.base_url === undefined ? {} : { baseUrl: raw.base_url }),
     ...(raw.api_key_env === undefined ? {} : { apiKeyEnv: raw.api_key_env }),
+    ...(raw.permission_mode === undefined ? {} : { permissionMode: raw.permission_mode }),
+    ...(raw.allowed_tools === undefined ? {} : { allowedTools: raw.allowed_tools }),
   };
 }
 

@@ -1,0 +1,138 @@
+import { z } from "zod";
+import type { ModelRequest, ProcessResult } from "../../core/ports.js";
+import type { ModelSpec } from "../../core/project-config.js";
+import type { ProviderError } from "../../core/provider-errors.js";
+import { normalizeUsage, UsageFormatError } from "../../costs/usage.js";
+import {
+  ARGV_PROMPT_LIMIT,
+  needsStdin,
+  promptWithSystem,
+  type CliAnswer,
+  type CliDialect,
+  type CliInvocation,
+} from "./cli-dialect.js";
+import { detailOf, reportedFailure, tryJson, unstructuredFailure } from "./cli-failure.js";
+
+/** Tools a Claude Code agent may use without asking, unless `allowed_tools` says otherwise. */
+export const CLAUDE_DEFAULT_TOOLS = ["Read", "Write", "Edit", "Glob", "Grep", "Bash"] as const;
+
+/** `claude -p --output-format json`: one result object (also on failure, with exit 1). */
+export const ClaudeResultSchema = z.looseObject({
+  type: z.literal("result"),
+  subtype: z.string(),
+  is_error: z.boolean(),
+  result: z.string().optional(),
+  api_error_status: z.number().int().nullish(),
+  total_cost_usd: z.number().nonnegative().optional(),
+  num_turns: z.number().int().nonnegative().optional(),
+  usage: z.unknown(),
+  modelUsage: z
+    .record(
+      z.string(),
+      z.looseObject({
+        inputTokens: z.number().nonnegative().default(0),
+        outputTokens: z.number().nonnegative().default(0),
+      }),
+    )
+    .optional(),
+  permission_denials: z.array(z.unknown()).optional(),
+});
+export type ClaudeResult = z.infer<typeof ClaudeResultSchema>;
+
+/** The Claude Code result object: all of stdout, or else its last line that is one. */
+function findResult(stdout: string): ClaudeResult | undefined {
+  const whole = ClaudeResultSchema.safeParse(tryJson(stdout.trim()));
+  if (whole.success) return whole.data;
+  const lines = stdout.split("\n").filter((l) => l.trim().startsWith("{"));
+  for (const line of lines.reverse()) {
+    const parsed = ClaudeResultSchema.safeParse(tryJson(line.trim()));
+    if (parsed.success) return parsed.data;
+  }
+  return undefined;
+}
+
+/** The model that did most of the work (Claude Code may also call a small model on the side). */
+function mainModel(result: ClaudeResult): string | undefined {
+  const entries = Object.entries(result.modelUsage ?? {});
+  entries.sort((a, b) => b[1].outputTokens - a[1].outputTokens);
+  return entries[0]?.[0];
+}
+
+/** Claude Code (`@anthropic-ai/claude-code`). */
+export const claudeCli: CliDialect = {
+  kind: "claude-cli",
+  defaultBinary: "claude",
+  packageName: "@anthropic-ai/claude-code",
+  permissionModes: ["acceptEdits", "bypassPermissions", "auto", "dontAsk", "default", "plan"],
+
+  invocation(spec: ModelSpec, request: ModelRequest): CliInvocation {
+    const agent = request.mode === "agent";
+    const systemFits = Buffer.byteLength(request.system, "utf8") <= ARGV_PROMPT_LIMIT;
+    const prompt = systemFits ? request.prompt : promptWithSystem(request);
+    const viaStdin = needsStdin(prompt);
+    // The prompt comes right after -p: after a variadic option (--tools, --allowedTools) a
+    // positional argument would be read as one more value of that option.
+    const args: string[] = ["-p", ...(viaStdin ? [] : [prompt])];
+    args.push("--output-format", "json", "--model", spec.model);
+    if (systemFits && request.system.trim() !== "") {
+      // Text mode replaces Claude Code's own (tool-centred) system prompt; agent mode keeps it.
+      args.push(agent ? "--append-system-prompt" : "--system-prompt", request.system);
+    }
+    if (agent) {
+      args.push("--permission-mode", spec.permissionMode ?? "acceptEdits");
+      args.push("--allowedTools", (spec.allowedTools ?? CLAUDE_DEFAULT_TOOLS).join(","));
+    } else {
+      args.push("--tools", "");
+    }
+    args.push(...spec.args);
+    return {
+      args,
+      ...(viaStdin ? { input: prompt } : {}),
+      // No auto-update mid-run, and no side calls (session titles, telemetry) billed per task.
+      env: { DISABLE_AUTOUPDATER: "1", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
+    };
+  },
+
+  parse(spec: ModelSpec, result: ProcessResult): CliAnswer | ProviderError {
+    const binary = spec.binary ?? "claude";
+    const found = findResult(result.stdout);
+    if (found === undefined) return unstructuredFailure(spec, binary, result, "no result object");
+    if (found.is_error) {
+      const message = found.result ?? `Claude Code reported ${found.subtype}`;
+      return reportedFailure(spec, `${found.subtype}: ${message}`, {
+        status: found.api_error_status ?? undefined,
+        // error_max_turns and error_during_execution: the agent did not finish.
+        fallback: "nonzero_exit",
+        detail: detailOf(result),
+      });
+    }
+    if (found.result === undefined) {
+      return unstructuredFailure(spec, binary, { ...result, exitCode: 0 }, "result has no text");
+    }
+    let usage;
+    try {
+      usage = normalizeUsage("anthropic", found.usage);
+    } catch (error) {
+      if (!(error instanceof UsageFormatError)) throw error;
+      return unstructuredFailure(spec, binary, { ...result, exitCode: 0 }, error.message);
+    }
+    const modelId = mainModel(found);
+    return {
+      text: found.result,
+      usage,
+      ...(found.total_cost_usd === undefined ? {} : { costUsd: found.total_cost_usd }),
+      ...(modelId === undefined ? {} : { modelId }),
+    };
+  },
+
+  setupFixes(spec: ModelSpec, problems: readonly string[]): readonly string[] {
+    const text = problems.join("\n");
+    const fixes: string[] = [];
+    if (/auth|401|403|api key|log ?in/i.test(text)) {
+      fixes.push(
+        `set ANTHROPIC_API_KEY (in the shell or in model ${spec.name}'s env:) or run \`claude\` once and log in`,
+      );
+    }
+    return fixes;
+  },
+};

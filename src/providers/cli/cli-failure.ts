@@ -1,0 +1,130 @@
+import type { ProcessResult } from "../../core/ports.js";
+import type { ModelSpec } from "../../core/project-config.js";
+import { ProviderError, type ProviderErrorKind } from "../../core/provider-errors.js";
+
+/** The error kind an HTTP status means, as far as retrying and falling back go. */
+export function kindForStatus(status: number): ProviderErrorKind | undefined {
+  if (status === 401 || status === 403) return "auth";
+  if (status === 429) return "rate_limit";
+  if (status === 408 || status === 409 || status >= 500) return "overloaded";
+  if (status >= 400) return "bad_request";
+  return undefined;
+}
+
+const TEXT_HINTS: readonly (readonly [RegExp, ProviderErrorKind])[] = [
+  [
+    /\b(401|403)\b|unauthori[sz]ed|authenticat|invalid api key|api key not valid|auth method/i,
+    "auth",
+  ],
+  [/\b429\b|rate.?limit|too many requests|quota|resource_exhausted/i, "rate_limit"],
+  [/\b(500|502|503|504|529)\b|overloaded|service unavailable|internal server error/i, "overloaded"],
+  [
+    /econnrefused|enotfound|econnreset|etimedout|fetch failed|connection refused|network error/i,
+    "network",
+  ],
+];
+
+/** The error kind an error message suggests, when it names a status or a known cause. */
+export function kindForText(text: string): ProviderErrorKind | undefined {
+  return TEXT_HINTS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+/** The last `max` characters of a text, on one line, for messages. */
+export function tail(text: string, max = 300): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `…${flat.slice(flat.length - max)}` : flat;
+}
+
+/** Both streams, labelled, for `ProviderError.detail`. */
+export function detailOf(result: ProcessResult): string {
+  return `exit ${String(result.exitCode)}${result.signal ? ` (${result.signal})` : ""}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
+
+/**
+ * Failures that have nothing to do with the CLI's output: the binary is missing or cannot be
+ * run, or the call ran out of time and was killed.
+ */
+export function processFailure(
+  spec: ModelSpec,
+  binary: string,
+  result: ProcessResult,
+  options: { packageName: string; timeoutMs: number },
+): ProviderError | undefined {
+  // The runner reports a spawn failure as exit 127 (ENOENT) or no exit code, with the reason.
+  const spawnError = /spawn \S* ?(ENOENT|EACCES)|\b(ENOENT|EACCES)\b/.exec(result.stderr);
+  if (spawnError && (result.exitCode === 127 || result.exitCode === null) && !result.timedOut) {
+    const why = spawnError[0].includes("EACCES") ? "is not executable" : "was not found";
+    return new ProviderError(
+      "binary_missing",
+      spec.name,
+      `the ${spec.provider} binary "${binary}" ${why}; install it with ` +
+        `\`npm install -g ${options.packageName}\` or set \`binary:\` to its path in model_config.yaml`,
+      { detail: result.stderr, ...(result.exitCode === null ? {} : { status: result.exitCode }) },
+    );
+  }
+  if (result.timedOut) {
+    return new ProviderError(
+      "timeout",
+      spec.name,
+      `${binary} was killed after the model's timeout of ${String(Math.round(options.timeoutMs / 1000))}s`,
+      { detail: detailOf(result) },
+    );
+  }
+  return undefined;
+}
+
+/**
+ * A failure whose output has no structured error: a non-zero exit classified by the text it
+ * printed, or (exit 0) output that is not the documented shape.
+ */
+export function unstructuredFailure(
+  spec: ModelSpec,
+  binary: string,
+  result: ProcessResult,
+  why: string,
+): ProviderError {
+  if (result.exitCode !== 0) {
+    const text = `${result.stderr}\n${result.stdout}`;
+    const kind = kindForText(text) ?? "nonzero_exit";
+    const exit =
+      result.exitCode === null
+        ? `was killed by ${String(result.signal)}`
+        : `exited with code ${String(result.exitCode)}`;
+    return new ProviderError(kind, spec.name, `${binary} ${exit}: ${tail(text) || "no output"}`, {
+      detail: detailOf(result),
+      ...(result.exitCode === null ? {} : { status: result.exitCode }),
+    });
+  }
+  return new ProviderError(
+    "malformed_output",
+    spec.name,
+    `${binary} printed output that is not its documented JSON (${why}): ${tail(result.stdout, 200) || "empty stdout"}`,
+    { detail: detailOf(result) },
+  );
+}
+
+/** A failure the CLI reported in its structured output (an API error it gave up on). */
+export function reportedFailure(
+  spec: ModelSpec,
+  message: string,
+  options: { status?: number | undefined; fallback?: ProviderErrorKind; detail: string },
+): ProviderError {
+  const kind =
+    (options.status === undefined ? undefined : kindForStatus(options.status)) ??
+    kindForText(message) ??
+    options.fallback ??
+    "nonzero_exit";
+  return new ProviderError(kind, spec.name, tail(message, 400), {
+    detail: options.detail,
+    ...(options.status === undefined ? {} : { status: options.status }),
+  });
+}
+
+/** Parses JSON without throwing; `undefined` when it does not parse. */
+export function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
