@@ -1,3 +1,6 @@
+import type { AvailableModels } from "./starter-models.js";
+import { SEED_MODELS, starterModelConfig } from "./starter-models.js";
+
 /** A file written by `orchestrator init` into `.orchestrator/`. */
 export interface InitFile {
   readonly name: string;
@@ -7,6 +10,8 @@ export interface InitFile {
 export interface InitOptions {
   /** Where the JSON Schemas are, as seen from `.orchestrator/` (relative or absolute). */
   readonly schemaDir: string;
+  /** The model CLIs and keys found on this machine (default: the seed's two CLIs). */
+  readonly available?: AvailableModels;
 }
 
 const schemaLine = (schemaDir: string, name: string): string =>
@@ -49,69 +54,6 @@ tasks:
     constraints:
       - ZERO-WARNINGS
       - No breaking changes
-`;
-
-const MODEL_CONFIG = `#
-# Models and who does what. Prices are USD per million tokens (for costs and budgets).
-# Providers: claude-cli, gemini-cli, codex-cli, anthropic, gemini, openai-compatible, ollama,
-# scripted. Optional per model: binary, args, env, timeout (default 15m), base_url,
-# api_key_env, script (scripted models, relative to this folder).
-
-models:
-  claude_sonnet:
-    provider: claude-cli
-    model: claude-sonnet-4-5
-    family: anthropic
-    tier: strong
-    price: { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75 }
-  gemini_pro:
-    provider: gemini-cli
-    model: gemini-2.5-pro
-    family: google
-    tier: medium
-    price: { input: 1.25, output: 10, cache_read: 0.31, cache_write: 0 }
-  gemini_flash:
-    provider: gemini-cli
-    model: gemini-2.5-flash
-    family: google
-    tier: cheap
-    price: { input: 0.3, output: 2.5, cache_read: 0.075, cache_write: 0 }
-
-routing:
-  strategy: rules
-  # A reviewer must come from another family than the author of the plan or code; the first
-  # model in use: that satisfies this is taken.
-  cross_review: true
-  # text: the orchestrator applies the edits the implementer writes; agent: the CLI edits.
-  implementer_mode: text
-  # The first rule that matches role, risk, area and step_type wins; a missing condition
-  # matches anything. Every role needs a rule for every risk and area.
-  rules:
-    - role: planner
-      use: claude_sonnet
-      reason: planning needs the best reasoning
-    - role: plan_reviewer
-      use: [gemini_pro, claude_sonnet]
-      reason: cross-check the plan with another family
-    - role: implementer
-      risk: high
-      use: claude_sonnet
-      reason: high-risk code
-    - role: implementer
-      area: [core, api]
-      use: claude_sonnet
-      reason: core and API code
-    - role: implementer
-      risk: low
-      area: [tests, docs, comments]
-      use: gemini_flash
-      reason: "low-risk tests and docs: fast and cheap"
-    - role: implementer
-      use: gemini_pro
-      reason: solid coding for the rest
-    - role: code_reviewer
-      use: [claude_sonnet, gemini_pro]
-      reason: cross-check the code with another family
 `;
 
 const QUALITY_RULES = `#
@@ -159,7 +101,9 @@ export function initFiles(options: InitOptions): InitFile[] {
     { name: "tasks.yaml", content: schemaLine(options.schemaDir, "tasks") + TASKS },
     {
       name: "model_config.yaml",
-      content: schemaLine(options.schemaDir, "model_config") + MODEL_CONFIG,
+      content:
+        schemaLine(options.schemaDir, "model_config") +
+        starterModelConfig(options.available ?? SEED_MODELS),
     },
     {
       name: "quality_rules.yaml",

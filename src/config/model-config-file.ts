@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { ModelSpec, ModelsConfig } from "../core/project-config.js";
+import { DEFAULT_RESILIENCE } from "../core/project-config.js";
 import { checkRouting } from "./cross-review-check.js";
 import { didYouMean, isRecord } from "./describe.js";
 import { DEFAULT_MODELS, DEFAULT_RULES } from "./defaults.js";
@@ -10,8 +11,10 @@ import {
   ModelConfigFileSchema,
   RawModelSchema,
   RawRuleSchema,
+  ResilienceSchema,
   RoutingSchema,
 } from "./file-schemas.js";
+import { parseDuration } from "./duration.js";
 import type { FieldPath, SourceFile } from "./yaml-source.js";
 import { validateAt } from "./zod-problems.js";
 
@@ -55,6 +58,7 @@ export async function readModelConfigFile(
       ...(routing.ladder === undefined ? {} : { ladder: routing.ladder }),
     },
     ...budgetsOf(raw.budgets),
+    ...resilienceOf(source, raw.resilience),
   };
   checkLadder(source, config, Object.keys(rawModels));
 
@@ -140,6 +144,31 @@ function budgetsOf(raw: unknown): Pick<ModelsConfig, "budgets"> {
       warnFraction: parsed.warn_at,
       ...(parsed.daily_usd === undefined ? {} : { dailyUsd: parsed.daily_usd }),
       ...(parsed.monthly_usd === undefined ? {} : { monthlyUsd: parsed.monthly_usd }),
+    },
+  };
+}
+
+/** `resilience:` in milliseconds; a `base_delay` longer than `max_delay` is reported. */
+function resilienceOf(source: SourceFile, raw: unknown): Pick<ModelsConfig, "resilience"> {
+  if (raw === undefined) return {};
+  const parsed = ResilienceSchema.safeParse(raw).data;
+  if (parsed === undefined) return {};
+  const baseDelayMs = parseDuration(parsed.base_delay) ?? DEFAULT_RESILIENCE.baseDelayMs;
+  const maxDelayMs = parseDuration(parsed.max_delay) ?? DEFAULT_RESILIENCE.maxDelayMs;
+  if (baseDelayMs > maxDelayMs) {
+    source.report(
+      ["resilience", "base_delay"],
+      `expected a base_delay no longer than max_delay (${String(parsed.max_delay)}), found ${String(parsed.base_delay)}`,
+    );
+  }
+  return {
+    resilience: {
+      maxRetries: parsed.max_retries,
+      baseDelayMs,
+      maxDelayMs,
+      cooldownAfter: parsed.cooldown_after,
+      cooldownMs: parseDuration(parsed.cooldown) ?? DEFAULT_RESILIENCE.cooldownMs,
+      fallback: parsed.fallback,
     },
   };
 }

@@ -151,6 +151,10 @@ export function applyEvent(view: TaskView, e: StoredEvent): TaskView {
         view.planFeedback = formatPlanFindings(body.review.review);
       }
       break;
+    case "routing.decision":
+      // A fallback that stands in for the implementer mid-attempt is the step's author.
+      if (body.role === "implementer") view.lastImplementer = body.model;
+      break;
     case "step.attempt": {
       const step = stepOf(view, body.stepId);
       if (step) {

@@ -7,6 +7,8 @@ import type { HumanDecision, TaskState } from "../core/state-machine.js";
 import type { Task } from "../core/task.js";
 import type { ModelProvider } from "../core/ports.js";
 import type { ModelSpec } from "../core/project-config.js";
+import { DEFAULT_RESILIENCE } from "../core/project-config.js";
+import { ModelResilience, systemResilienceIo } from "../providers/resilience/index.js";
 import { handleCodeReview } from "./code-review.js";
 import { handleImplementing } from "./implementing.js";
 import { handlePlanning, handlePlanReview } from "./planning.js";
@@ -50,8 +52,16 @@ const HANDLERS: Partial<Record<TaskState, Handler>> = {
  */
 export class Engine {
   private readonly providers = new Map<string, ModelProvider>();
+  /** Retries, fallback and cooldowns of model calls, shared by the tasks this engine runs. */
+  private readonly resilience: ModelResilience;
 
-  constructor(private readonly deps: EngineDeps) {}
+  constructor(private readonly deps: EngineDeps) {
+    this.resilience = new ModelResilience(deps.config.models.resilience ?? DEFAULT_RESILIENCE, {
+      ...systemResilienceIo,
+      clock: deps.clock,
+      ...deps.resilienceIo,
+    });
+  }
 
   private providerFor = (spec: ModelSpec): ModelProvider => {
     let provider = this.providers.get(spec.name);
@@ -113,6 +123,7 @@ export class Engine {
       signal,
       runDir,
       providerFor: this.providerFor,
+      resilience: { guard: this.resilience, models: this.deps.config.models },
       ...(this.deps.childEnv ? { childEnv: this.deps.childEnv } : {}),
       ...(await this.policyState(task, recorder)),
     };

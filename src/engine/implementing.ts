@@ -2,6 +2,7 @@ import type { PlanStep } from "../core/plan.js";
 import type { ModelSpec } from "../core/project-config.js";
 import { chooseAuthor } from "./choose-model.js";
 import { callModel } from "./model-caller.js";
+import type { CallFailure } from "./model-caller.js";
 import { applyEditAnswer, implementerPrompt } from "./role-io.js";
 import type { RunContext } from "./step-context.js";
 import { modelNamed } from "./step-context.js";
@@ -47,26 +48,35 @@ async function implementOnce(
   step: PlanStep,
   attempt: number,
   model: ModelSpec,
-): Promise<{ ok: true; summary: string } | { ok: false; error: string }> {
+): Promise<{ ok: true; summary: string } | CallFailure> {
   const mode = ctx.deps.config.models.routing.implementerMode;
+  const situation = { risk: step.risk, area: ctx.task.area, stepType: step.type };
+  let author = model;
   let feedback = ctx.recorder.view.pendingFeedback;
   // Text mode: an answer whose edits do not apply is returned to the model once.
   const rounds = mode === "text" ? 2 : 1;
   let lastError = "";
   for (let round = 1; round <= rounds; round++) {
     const prompt = await implementerPrompt(ctx, step, mode, feedback);
-    const call = await callModel(ctx, model, {
-      ...prompt,
-      role: "implementer",
-      taskId: ctx.task.id,
-      stepId: step.id,
-      attempt,
-      ...(round > 1 ? { repair: true } : {}),
-      mode,
-      cwd: ctx.workspace.worktree,
-      signal: ctx.signal,
-    });
+    const call = await callModel(
+      ctx,
+      author,
+      {
+        ...prompt,
+        role: "implementer",
+        taskId: ctx.task.id,
+        stepId: step.id,
+        attempt,
+        ...(round > 1 ? { repair: true } : {}),
+        mode,
+        cwd: ctx.workspace.worktree,
+        signal: ctx.signal,
+      },
+      situation,
+    );
     if (!call.ok) return call;
+    // A fallback may have answered; the edit repair goes to the model that wrote the edits.
+    author = call.spec;
     if (mode === "agent") return { ok: true, summary: call.response.text.trim().slice(0, 2000) };
     const applied = await applyEditAnswer(ctx.workspace.worktree, call.response.text);
     if (applied.ok) return { ok: true, summary: applied.summary };
@@ -96,8 +106,10 @@ export async function handleImplementing(ctx: RunContext): Promise<void> {
   if (started && !result) {
     // Crashed in the middle of this attempt: start it again from where it started.
     attempt = started.attempt;
+    // The attempt's implementer, or the fallback that stood in for it before the crash.
     model =
-      ctx.deps.config.models.models.get(started.implementer) ?? chooseImplementer(ctx, step).model;
+      modelNamed(ctx, recorder.view.lastImplementer ?? started.implementer) ??
+      chooseImplementer(ctx, step).model;
     await restoreAttemptStart(ctx, step.id);
   } else {
     const state = recorder.view.steps.find((s) => s.id === step.id);
@@ -144,6 +156,17 @@ export async function handleImplementing(ctx: RunContext): Promise<void> {
     summary: outcome.ok ? outcome.summary : "",
     ...(outcome.ok ? {} : { error: outcome.error }),
   });
-  if (outcome.ok) await recorder.transition({ type: "IMPLEMENTATION_READY", stepId: step.id });
-  else await restoreAttemptStart(ctx, step.id);
+  if (outcome.ok) {
+    await recorder.transition({ type: "IMPLEMENTATION_READY", stepId: step.id });
+    return;
+  }
+  await restoreAttemptStart(ctx, step.id);
+  // The provider failed after its retries and fallbacks: another attempt would not help.
+  if (outcome.kind !== undefined) {
+    await recorder.transition({
+      type: "ESCALATE",
+      reason: "model_error",
+      detail: `implementer: ${outcome.error}`,
+    });
+  }
 }

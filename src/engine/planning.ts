@@ -51,18 +51,22 @@ export async function handlePlanning(ctx: RunContext): Promise<void> {
       },
       (text) => parsePlan(text, task.id),
       (previous, error) => repairPrompt(previous, error, "plan"),
+      { risk: task.risk, area: task.area },
     );
     if (answer.ok) {
+      // The model that answered (a fallback may have stood in) is the plan's author.
       await recorder.record({
         type: "plan.recorded",
         plan: answer.value,
-        author: decision.model.name,
+        author: answer.spec.name,
         round,
       });
       await recorder.transition({ type: "PLAN_READY" });
       return;
     }
     lastError = answer.error;
+    // The provider failed after its retries and fallbacks: asking again would not help.
+    if (answer.kind !== undefined) break;
   }
   await recorder.transition({
     type: "ESCALATE",
@@ -105,15 +109,16 @@ async function reviewPlan(
     },
     parsePlanReview,
     (previous, error) => repairPrompt(previous, error, "plan_review"),
+    { risk: task.risk, area: task.area, ...(author ? { authorFamily: author.family } : {}) },
   );
   if (!answer.ok) return { error: answer.error };
   await recorder.record({
     type: "plan.reviewed",
     review: answer.value,
-    reviewer: decision.model.name,
+    reviewer: answer.spec.name,
     round,
   });
-  return { review: answer.value, reviewer: decision.model.name };
+  return { review: answer.value, reviewer: answer.spec.name };
 }
 
 /** PLAN_REVIEW: another family reviews the plan: approve, send back for revision, or reject. */

@@ -95,14 +95,18 @@ describe("user mistakes in the configuration", () => {
     expect(again.stderr).toMatch(/refusing to overwrite/);
   });
 
-  it("run with a model whose provider cannot run yet: one clear line, exit 2, no state", async () => {
+  it("run when the configured CLIs are not installed: the task escalates with the fix", async () => {
     repo = await createTempRepo();
-    expect((await runCli(["init"], repo.root, repo.env)).code).toBe(0);
-    const result = await runCli(["run", "--batch"], repo.root, repo.env);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^orchestrator: model \w+: provider "[\w-]+" is not available/);
-    expect(existsSync(join(repo.root, ".orchestrator", "state.db"))).toBe(false);
-    expect(await repo.sh("branch", "--list", "orchestrator/*")).toBe("");
+    // No coding-agent CLI on PATH: init writes the seed's CLI models, which cannot start.
+    const env = { ...repo.env, PATH: "/usr/bin:/bin" };
+    expect((await runCli(["init"], repo.root, env)).code).toBe(0);
+    const result = await runCli(["run", "--batch"], repo.root, env);
+    expect(result.code).toBe(1);
+    const status = await runCli(["status", "--json"], repo.root, env);
+    expect(status.stdout).toMatch(/AWAITING_HUMAN_REVIEW/);
+    const review = await runCli(["review"], repo.root, env);
+    expect(review.stdout).toMatch(/model_error/);
+    expect(review.stdout).toMatch(/binary missing.*npm install -g @anthropic-ai\/claude-code/s);
   });
 
   it("outside a git repository: a clear error, exit 2", async () => {

@@ -10,7 +10,7 @@ import type {
 import type { Task } from "../../src/core/task.js";
 import { Engine } from "../../src/engine/engine.js";
 import type { TaskOutcome } from "../../src/engine/engine.js";
-import type { GatePort } from "../../src/engine/ports.js";
+import type { EngineDeps, GatePort } from "../../src/engine/ports.js";
 import type { EventListener } from "../../src/engine/task-recorder.js";
 import { createWorkspacePort } from "../../src/engine/workspace-port.js";
 import { ScriptedProvider } from "../../src/providers/scripted-provider.js";
@@ -53,6 +53,8 @@ export interface HarnessOptions {
   readonly wrapProvider?: (provider: ModelProvider) => ModelProvider;
   /** Changes the models and routing (add models, a ladder, budgets, a strategy). */
   readonly models?: (models: ModelsConfig) => ModelsConfig;
+  /** Waiting and chance of retries of failed model calls (default: no waiting). */
+  readonly resilienceIo?: EngineDeps["resilienceIo"];
 }
 
 export interface Harness {
@@ -132,6 +134,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       workspace: createWorkspacePort(repo.runner, repo.root),
       gate: options.gate ?? passingGate,
       owner: "test",
+      resilienceIo: options.resilienceIo ?? { sleep: () => Promise.resolve() },
       ...(options.listener ? { listener: options.listener } : {}),
       ...(options.childEnv ? { childEnv: options.childEnv } : {}),
     });

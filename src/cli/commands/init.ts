@@ -4,19 +4,27 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { initFiles } from "../../config/index.js";
+import type { AvailableModels } from "../../config/index.js";
 import { UserError } from "../../core/errors.js";
 import { ensureOrchestratorGitignore } from "../../workspace/index.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, outputFor } from "../context.js";
+import { detectModels } from "../detect-models.js";
 
 /** The JSON Schemas shipped with the package (dist/cli/commands -> package root). */
 const SCHEMA_DIR = fileURLToPath(new URL("../../../schemas", import.meta.url));
 
-/** Writes the starter files into `<repo>/.orchestrator/`; refuses to overwrite any of them. */
-export async function initProject(repoRoot: string): Promise<string[]> {
+/**
+ * Writes the starter files into `<repo>/.orchestrator/`; refuses to overwrite any of them.
+ * `available` names the model CLIs and keys to configure (default: the seed's two CLIs).
+ */
+export async function initProject(
+  repoRoot: string,
+  available?: AvailableModels,
+): Promise<string[]> {
   const configDir = join(repoRoot, ".orchestrator");
   const schemaDir = relative(configDir, SCHEMA_DIR).split("\\").join("/");
-  const files = initFiles({ schemaDir });
+  const files = initFiles({ schemaDir, ...(available === undefined ? {} : { available }) });
   const existing = files.map((f) => join(configDir, f.name)).filter((p) => existsSync(p));
   if (existing.length > 0) {
     throw new UserError(
@@ -42,11 +50,42 @@ export function registerInit(program: Command, ctx: CliContext): void {
     .action(async (options: GlobalOptions) => {
       const global = program.opts<GlobalOptions>();
       const out = outputFor(ctx, options);
-      const written = await initProject(await findRepoRoot(ctx, global.repo));
-      if (out.json) out.emit({ written });
-      else {
-        for (const f of written) out.out(`${out.color.green("created")} ${f}`);
-        out.out("next: describe a task in .orchestrator/tasks.yaml, then `orchestrator validate`");
+      const repoRoot = await findRepoRoot(ctx, global.repo);
+      const detection = await detectModels(ctx.env);
+      const written = await initProject(repoRoot, detection.available);
+      if (out.json) {
+        out.emit({
+          written,
+          found: detection.found,
+          missing: detection.missing,
+          families: detection.families,
+        });
+        return;
       }
+      for (const f of written) out.out(`${out.color.green("created")} ${f}`);
+      for (const f of detection.found) out.out(`${out.color.green("found")} ${f}`);
+      if (detection.missing.length > 0) {
+        out.out(`${out.color.dim("not found")}: ${detection.missing.join(", ")}`);
+      }
+      const families = detection.families;
+      if (families.length === 0) {
+        out.out(
+          out.color.yellow(
+            "no model CLI, API key or Ollama found: model_config.yaml names the seed's claude-cli " +
+              "and gemini-cli models; install them or set an API key",
+          ),
+        );
+      } else if (families.length === 1) {
+        out.out(
+          out.color.yellow(
+            `only one model family found (${families.join(", ")}): cross-review needs two, so it ` +
+              "is off in model_config.yaml; add a model of another family and set cross_review: true",
+          ),
+        );
+      } else {
+        out.out(`model families: ${families.join(", ")} (reviewers come from another family)`);
+      }
+      out.out("check the models with `orchestrator doctor`");
+      out.out("next: describe a task in .orchestrator/tasks.yaml, then `orchestrator validate`");
     });
 }
