@@ -18,7 +18,8 @@ export interface Feedback {
 
 const FEEDBACK_TITLES: Record<FeedbackSource, string> = {
   code_review: "Code review findings (each required change must be addressed)",
-  quality_gate: "Quality gate failures (the checks must pass)",
+  quality_gate:
+    "Quality gate failures (what your change broke compared with the base commit; failures that were already there are not listed)",
   edit_errors: "Your previous edits could not be applied (nothing from that answer was written)",
   human: "Feedback from a human reviewer",
   previous_attempt: "Feedback from the previous attempt",

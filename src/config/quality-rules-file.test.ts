@@ -20,6 +20,9 @@ describe("quality_rules.yaml", () => {
       kind: "typecheck",
       timeoutMs: 60_000,
       env: {},
+      reports: [],
+      policy: "no_new",
+      tolerancePct: 0,
     });
     expect(config.quality.checks.get("lint")?.timeoutMs).toBe(600_000);
     expect(config.quality.levels).toEqual({

@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
-import type { CheckSpec, QualityConfig, QualityLevel } from "../core/project-config.js";
+import type { CheckSpec, QualityConfig, QualityLevel, ReportSpec } from "../core/project-config.js";
 import { didYouMean, isRecord } from "./describe.js";
 import { parseDuration } from "./duration.js";
 import { pathExists } from "./file-checks.js";
-import { QualityRulesFileSchema, RawCheckSchema } from "./file-schemas.js";
+import { QualityRulesFileSchema, RawCheckSchema, type RawReport } from "./file-schemas.js";
 import type { SourceFile } from "./yaml-source.js";
 import { validateAt } from "./zod-problems.js";
 
@@ -34,12 +34,20 @@ export async function readQualityRulesFile(
   for (const [name, value] of Object.entries(rawChecks)) {
     const check = RawCheckSchema.safeParse(value).data;
     if (check === undefined) continue;
+    const reports =
+      check.report === undefined
+        ? []
+        : (Array.isArray(check.report) ? check.report : [check.report]).map(reportSpec);
     checks.set(name, {
       name,
-      command: check.command,
+      command: check.command ?? [],
       timeoutMs: parseDuration(check.timeout) ?? 0,
       kind: check.kind,
       env: check.env,
+      reports,
+      ...(check.related === undefined ? {} : { related: check.related }),
+      policy: check.policy,
+      tolerancePct: check.tolerance,
     });
   }
 
@@ -88,6 +96,15 @@ export async function readQualityRulesFile(
     planReviewRounds: parsed.retries?.plan_review_rounds ?? 2,
     policyDocs: parsed.policy_docs,
     contextTokenBudget: parsed.context_token_budget,
+    ...(parsed.setup === undefined ? {} : { setup: parsed.setup }),
+  };
+}
+
+function reportSpec(raw: RawReport): ReportSpec {
+  return {
+    format: raw.format,
+    ...(raw.file === undefined ? {} : { file: raw.file }),
+    ...(raw.pattern === undefined ? {} : { pattern: raw.pattern }),
   };
 }
 

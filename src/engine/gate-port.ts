@@ -1,12 +1,47 @@
 import type { ProcessRunner } from "../core/ports.js";
 import type { QualityConfig } from "../core/project-config.js";
-import { runGate } from "../gate/index.js";
+import { runGate, runGateAgainstBase } from "../gate/index.js";
 import type { GatePort } from "./ports.js";
 
-/** The engine's gate: the configured checks run for real in the task's worktree. */
+/**
+ * The engine's gate: the configured checks run for real in the task's worktree. With a base
+ * commit, they are compared with its baseline and the level may be chosen from the change;
+ * without one, exit codes decide at the given level.
+ */
 export function createGatePort(runner: ProcessRunner, quality: QualityConfig): GatePort {
-  return async ({ cwd, level, logDir, signal }) => {
-    const result = await runGate({ cwd, quality, level, runner, logDir, signal });
-    return { passed: result.passed, checks: result.checks, feedback: result.feedback };
+  return async ({ cwd, level, logDir, signal, baseSha, choose, constraints, onBaseline }) => {
+    if (baseSha === undefined) {
+      const result = await runGate({ cwd, quality, level, runner, logDir, signal });
+      return {
+        passed: result.passed,
+        checks: result.checks,
+        feedback: result.feedback,
+        level,
+        breaking: result.breaking,
+      };
+    }
+    const result = await runGateAgainstBase({
+      runner,
+      quality,
+      cwd,
+      baseSha,
+      level:
+        choose === undefined
+          ? { fixed: level, reason: "requested level" }
+          : { choose, stepRef: "HEAD" },
+      logDir,
+      signal,
+      constraints,
+      coverageConstraint: choose?.isFinal ?? true,
+      onBaseline,
+    });
+    return {
+      passed: result.passed,
+      checks: result.checks,
+      feedback: result.feedback,
+      level: result.level,
+      levelReason: result.levelReason,
+      breaking: result.breaking,
+    };
   };
 }

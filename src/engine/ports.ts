@@ -1,7 +1,8 @@
 import type { GateCheckResult } from "../core/events.js";
 import type { Clock, ModelProvider, ProcessRunner, Store } from "../core/ports.js";
 import type { ProjectConfig, ModelSpec, QualityLevel } from "../core/project-config.js";
-import type { Task } from "../core/task.js";
+import type { Risk, Task } from "../core/task.js";
+import type { ResilienceIo } from "../providers/resilience/index.js";
 import type { EventListener } from "./task-recorder.js";
 
 /** A task's git worktree, as the engine needs it. */
@@ -43,14 +44,45 @@ export interface GateOutcome {
   readonly passed: boolean;
   readonly checks: GateCheckResult[];
   readonly feedback: string;
+  /** The level that ran, when the gate chose it (`choose`); else the requested one. */
+  readonly level?: QualityLevel;
+  readonly levelReason?: string;
+  /** A `breaking` check failed: escalate instead of retrying. */
+  readonly breaking?: boolean;
+}
+
+/** What the gate records about its baseline (the `gate.baseline` event). */
+export interface GateBaselineRecord {
+  readonly sha: string;
+  readonly configHash: string;
+  readonly file: string;
+  readonly checks: string[];
+  readonly ran: string[];
+  readonly reused: boolean;
+  readonly durationMs: number;
 }
 
 /** Runs the quality gate in a worktree at a level. */
 export type GatePort = (input: {
   cwd: string;
+  /** The level to run when `choose` is absent (and the fallback a fake gate reports). */
   level: QualityLevel;
   logDir: string;
   signal: AbortSignal;
+  /** Compare with the baseline of this commit (the task's base). */
+  baseSha?: string;
+  /** Choose the level from the step and its change (docs/GATE.md) instead of `level`. */
+  choose?: {
+    override?: QualityLevel | undefined;
+    defaultLevel: QualityLevel;
+    taskRisk: Risk;
+    stepRisk: Risk;
+    isFinal: boolean;
+  };
+  /** The task's constraints: ZERO-WARNINGS, NN%+ test coverage (applied on the final step). */
+  constraints?: readonly string[];
+  /** Records the baseline (run or reused) before the checks run. */
+  onBaseline?: (record: GateBaselineRecord) => Promise<void>;
 }) => Promise<GateOutcome>;
 
 /** Everything the engine needs, handed in by its creator; tests hand in fakes. */
@@ -65,6 +97,8 @@ export interface EngineDeps {
   readonly listener?: EventListener;
   /** Environment for model processes of a task (the trace context); default none. */
   readonly childEnv?: (taskId: string, providerKind: string) => Record<string, string>;
+  /** Waiting and chance for retries of failed model calls; tests make them instant. */
+  readonly resilienceIo?: Partial<Pick<ResilienceIo, "sleep" | "random">>;
   /** Identifies this process in task leases. */
   readonly owner: string;
   readonly leaseTtlMs?: number;

@@ -1,7 +1,27 @@
 /**
- * The quality gate: the configured checks of a level run in a worktree, their failures
- * condensed into feedback for the implementer.
+ * The quality gate: the configured checks of a level run in a worktree, compared with a baseline
+ * of the base commit, their failures condensed into feedback for the implementer.
  */
-export { runGate, type GateInput, type GateResult } from "./run-gate.js";
+export {
+  runGate,
+  checksOf,
+  type GateInput,
+  type GateResult,
+  type GateComparison,
+} from "./run-gate.js";
+export { runGateAgainstBase, type GateRunRequest, type GateRunResult } from "./gate-run.js";
+export {
+  ensureBaseline,
+  qualityConfigHash,
+  baselineFile,
+  type Baseline,
+  type BaselineRecord,
+} from "./baseline.js";
+export { chooseLevel, taskLevel, isDocFile, type LevelInput, type LevelChoice } from "./levels.js";
+export { describeChange, type WorkingChange } from "./change.js";
+export { withDetachedWorktree, copyWorkingState, ensureCacheDir } from "./gate-worktree.js";
+export { compareCheck, type CheckRunData, type CompareContext } from "./compare-check.js";
+export { formatFindings } from "./findings-text.js";
+export { detectHook, type DetectedHook } from "./hooks.js";
 export { condenseOutput } from "./condense.js";
 export { resolveBundledEslint } from "./eslint-bin.js";

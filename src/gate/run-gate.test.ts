@@ -281,7 +281,13 @@ describe("runGate levels", () => {
 
   it("passes an empty level without running anything", async () => {
     const result = await gate([bad("c")], { level: "TRIVIAL", levels: { TRIVIAL: [] } });
-    expect(result).toEqual({ passed: true, level: "TRIVIAL", checks: [], feedback: "" });
+    expect(result).toEqual({
+      passed: true,
+      breaking: false,
+      level: "TRIVIAL",
+      checks: [],
+      feedback: "",
+    });
   });
 
   it("runs every check after a failure and reports only the failed ones", async () => {

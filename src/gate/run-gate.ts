@@ -1,10 +1,22 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir } from "node:fs/promises";
 import { UserError } from "../core/errors.js";
 import type { GateCheckResult } from "../core/events.js";
-import type { ProcessResult, ProcessRunner, RunOptions } from "../core/ports.js";
+import type { ProcessRunner } from "../core/ports.js";
 import type { CheckSpec, QualityConfig, QualityLevel } from "../core/project-config.js";
+import type { WorkingChange } from "./change.js";
+import { compareCheck, type CheckRunData } from "./compare-check.js";
 import { capLines, cleanLines, condenseOutput, DEFAULT_MAX_LINES, tailLines } from "./condense.js";
+import {
+  combinedOutput,
+  ending,
+  executeCheck,
+  runCommand,
+  seconds,
+  type Execution,
+} from "./execute-check.js";
+import { findingsHeadline, formatFindings } from "./findings-text.js";
+import { isDocFile } from "./levels.js";
+import { SETUP_TIMEOUT_MS } from "./baseline.js";
 
 /** Lines of output shown under a timeout or a missing command. */
 const TAIL_LINES = 10;
@@ -19,9 +31,29 @@ export interface GateInput {
   /** Full logs are written here, one file per check: `<check>.log`. */
   readonly logDir: string;
   /** Aborting kills the running check and makes {@link runGate} throw the abort reason. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Variables for every check, under each check's own `env`. */
-  readonly env?: Readonly<Record<string, string>>;
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Compare checks that have reports with a baseline (docs/GATE.md). Absent: every check is
+   * decided by its exit code alone.
+   */
+  readonly compare?: GateComparison | undefined;
+}
+
+/** What a gate run is compared with. */
+export interface GateComparison {
+  readonly baseSha: string;
+  /** The base commit's runs of the checks with reports, by check name. */
+  readonly baseline: ReadonlyMap<string, CheckRunData>;
+  /** The working tree against the base commit. */
+  readonly change: WorkingChange;
+  /** SMALL: checks with a `related` command run it, when source files changed. */
+  readonly related: boolean;
+  /** The task's `NN%+ test coverage`, applied on this run. */
+  readonly coverageMinPct?: number | undefined;
+  /** The task's ZERO-WARNINGS. */
+  readonly zeroWarnings?: boolean | undefined;
 }
 
 /** The verdict of the gate at one level. */
@@ -32,6 +64,8 @@ export interface GateResult {
   readonly checks: GateCheckResult[];
   /** "" when passed; otherwise a short report of the failed checks for the implementer. */
   readonly feedback: string;
+  /** A failed check of kind `breaking`: a human must decide, no retry. */
+  readonly breaking: boolean;
 }
 
 /** A check's result with what the feedback heading needs beyond the recorded shape. */
@@ -41,9 +75,24 @@ interface CheckRun {
   readonly signal: NodeJS.Signals | null;
 }
 
+/** The checks of a level, in order; a name that is not a check is the user's error. */
+export function checksOf(quality: QualityConfig, level: QualityLevel): CheckSpec[] {
+  return quality.levels[level].map((name) => {
+    const spec = quality.checks.get(name);
+    if (!spec)
+      throw new UserError(`quality level ${level} names check "${name}", which is not defined`);
+    if (Array.isArray(spec.command) && spec.command.length === 0 && spec.kind !== "hooks") {
+      throw new UserError(`quality check "${name}" has an empty command`);
+    }
+    return spec;
+  });
+}
+
 /**
  * Runs the checks of `level` one after another in the worktree and reports every failure, not
- * only the first, so the implementer can fix them all in one attempt.
+ * only the first, so the implementer can fix them all in one attempt. With `compare`, a check
+ * that has reports is judged against the baseline (new failures block, old ones do not);
+ * without reports, or without `compare`, its exit code decides.
  *
  * An aborted `signal` stops the gate: the running check is killed and the abort reason is
  * thrown rather than a failed result returned, since an interrupted gate says nothing about the
@@ -54,95 +103,139 @@ export async function runGate(input: GateInput): Promise<GateResult> {
   const specs = checksOf(input.quality, input.level);
   await mkdir(input.logDir, { recursive: true });
   const runs: CheckRun[] = [];
-  for (const spec of specs) {
-    input.signal?.throwIfAborted();
-    runs.push(await runCheck(spec, input));
+  const setup = await runSetup(input);
+  if (setup !== undefined) runs.push(setup);
+  else {
+    for (const spec of specs) {
+      input.signal?.throwIfAborted();
+      runs.push(await runCheck(spec, input));
+    }
   }
   const passed = runs.every((run) => run.result.passed);
+  const breaking = runs.some((run) => run.spec.kind === "breaking" && !run.result.passed);
   return {
     passed,
     level: input.level,
     checks: runs.map((run) => run.result),
     feedback: passed ? "" : formatFeedback(input.level, runs),
+    breaking,
   };
 }
 
-function checksOf(quality: QualityConfig, level: QualityLevel): CheckSpec[] {
-  return quality.levels[level].map((name) => {
-    const spec = quality.checks.get(name);
-    if (!spec)
-      throw new UserError(`quality level ${level} names check "${name}", which is not defined`);
-    if (Array.isArray(spec.command) && spec.command.length === 0) {
-      throw new UserError(`quality check "${name}" has an empty command`);
-    }
-    return spec;
-  });
+function commandValues(input: GateInput): { files: string[]; base: string } {
+  return {
+    files: [...(input.compare?.change.existingFiles ?? [])],
+    base: input.compare?.baseSha ?? "",
+  };
 }
 
-/** A string is the user's own command line, run by `sh -c`; an array is argv. */
-function argvOf(command: CheckSpec["command"]): [string, string[]] {
-  if (typeof command === "string") return ["sh", ["-c", command]];
-  const [program = "", ...args] = command;
-  return [program, args];
+/** Runs `setup:`; a failure is reported as a failed check named `setup` and no check runs. */
+async function runSetup(input: GateInput): Promise<CheckRun | undefined> {
+  const command = input.quality.setup;
+  if (command === undefined) return undefined;
+  const outcome = await runCommand(
+    command,
+    {
+      cwd: input.cwd,
+      runner: input.runner,
+      logDir: input.logDir,
+      signal: input.signal,
+      env: input.env,
+      values: commandValues(input),
+    },
+    SETUP_TIMEOUT_MS,
+  );
+  input.signal?.throwIfAborted();
+  if (outcome.exitCode === 0 && !outcome.timedOut) return undefined;
+  const spec: CheckSpec = {
+    name: "setup",
+    command,
+    timeoutMs: SETUP_TIMEOUT_MS,
+    kind: "custom",
+    env: {},
+  };
+  const output = combinedOutput(outcome);
+  return {
+    spec,
+    signal: outcome.signal,
+    result: {
+      name: "setup",
+      kind: "custom",
+      passed: false,
+      exitCode: outcome.exitCode,
+      timedOut: outcome.timedOut,
+      durationMs: Math.round(outcome.durationMs),
+      summary: withTail(`setup: ${ending(outcome, SETUP_TIMEOUT_MS)}`, output, "the setup output"),
+    },
+  };
 }
 
-function displayCommand(command: CheckSpec["command"]): string {
-  if (typeof command === "string") return command;
-  return command.map((arg) => (/^[\w./:=@+-]+$/.test(arg) ? arg : JSON.stringify(arg))).join(" ");
-}
-
-/** Log file names come from check names, which may hold any character. */
-function logFileName(name: string): string {
-  return `${name.replace(/[^\w.-]/g, "_")}.log`;
+/** Source (non-documentation) files changed: what makes a related run worth it. */
+function hasSourceChanges(input: GateInput): boolean {
+  return (input.compare?.change.existingFiles ?? []).some((f) => !isDocFile(f));
 }
 
 async function runCheck(spec: CheckSpec, input: GateInput): Promise<CheckRun> {
-  const [program, args] = argvOf(spec.command);
-  const options: RunOptions = {
+  const compare = input.compare;
+  const related =
+    compare !== undefined &&
+    compare.related &&
+    spec.related !== undefined &&
+    hasSourceChanges(input);
+  const withReports = compare !== undefined && (spec.reports ?? []).length > 0;
+  const run = await executeCheck(spec, {
     cwd: input.cwd,
-    // Tools print plain, non-interactive output; the check's own settings win.
-    env: { CI: "true", FORCE_COLOR: "0", NO_COLOR: "1", ...input.env, ...spec.env },
-    timeoutMs: spec.timeoutMs,
-    ...(input.signal ? { signal: input.signal } : {}),
-  };
-  const outcome = await input.runner.run(program, args, options);
-  input.signal?.throwIfAborted();
-  const output = combinedOutput(outcome);
-  const logFile = join(input.logDir, logFileName(spec.name));
-  await writeFile(logFile, logText(spec, outcome, output), "utf8");
-  const passed = outcome.exitCode === 0 && !outcome.timedOut;
-  const result: GateCheckResult = {
+    runner: input.runner,
+    logDir: input.logDir,
+    signal: input.signal,
+    env: input.env,
+    values: commandValues(input),
+    related,
+    readReports: withReports,
+  });
+  const base: Omit<GateCheckResult, "passed" | "summary"> = {
     name: spec.name,
-    passed,
-    exitCode: outcome.exitCode,
-    timedOut: outcome.timedOut,
-    durationMs: Math.round(outcome.durationMs),
-    summary: passed ? "" : summarize(spec, outcome, output, logFile),
-    logFile,
+    kind: spec.kind,
+    exitCode: run.outcome.exitCode,
+    timedOut: run.outcome.timedOut,
+    durationMs: Math.round(run.outcome.durationMs),
+    logFile: run.logFile,
+    mode: run.mode,
   };
-  return { spec, result, signal: outcome.signal };
-}
-
-function combinedOutput(outcome: ProcessResult): string {
-  const { stdout, stderr } = outcome;
-  if (stdout === "" || stderr === "") return stdout + stderr;
-  return stdout.endsWith("\n") ? stdout + stderr : `${stdout}\n${stderr}`;
-}
-
-function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))}s`;
-}
-
-function ending(outcome: ProcessResult, timeoutMs: number): string {
-  if (outcome.timedOut) return `timed out after ${seconds(timeoutMs)}`;
-  if (outcome.exitCode === null) return `killed by ${outcome.signal ?? "a signal"}`;
-  return `exit code ${outcome.exitCode}`;
-}
-
-function logText(spec: CheckSpec, outcome: ProcessResult, output: string): string {
-  const body = output === "" || output.endsWith("\n") ? output : `${output}\n`;
-  const end = ending(outcome, spec.timeoutMs);
-  return `$ ${displayCommand(spec.command)}\n${body}[${end} after ${seconds(outcome.durationMs)}]\n`;
+  if (run.mode === "skipped") {
+    return { spec, signal: null, result: { ...base, passed: true, summary: run.skipped ?? "" } };
+  }
+  if (compare !== undefined && withReports && run.data !== undefined) {
+    const verdict = compareCheck(
+      spec,
+      { exitCode: run.outcome.exitCode, timedOut: run.outcome.timedOut, data: run.data },
+      {
+        baseline: compare.baseline.get(spec.name),
+        related: run.mode === "related",
+        touchedFiles: compare.change.files,
+        changedLines: compare.change.changedLines,
+        coverageMinPct: compare.coverageMinPct,
+        zeroWarnings: compare.zeroWarnings,
+      },
+    );
+    let summary = "";
+    if (!verdict.passed) {
+      summary = run.outcome.timedOut
+        ? summarize(spec, run)
+        : formatFindings(verdict.findings) || summarize(spec, run);
+    }
+    return {
+      spec,
+      signal: run.outcome.signal,
+      result: { ...base, passed: verdict.passed, summary, findings: verdict.findings },
+    };
+  }
+  const passed = run.outcome.exitCode === 0 && !run.outcome.timedOut;
+  return {
+    spec,
+    signal: run.outcome.signal,
+    result: { ...base, passed, summary: passed ? "" : summarize(spec, run) },
+  };
 }
 
 /** The program a shell or the runner said it could not find. */
@@ -163,12 +256,8 @@ function withTail(headline: string, output: string, logFile: string): string {
   return tail.length === 0 ? headline : `${headline}\n${capLines(tail, TAIL_LINES, logFile)}`;
 }
 
-function summarize(
-  spec: CheckSpec,
-  outcome: ProcessResult,
-  output: string,
-  logFile: string,
-): string {
+function summarize(spec: CheckSpec, run: Execution): string {
+  const { outcome, output, logFile } = run;
   if (outcome.timedOut) {
     return withTail(`timed out after ${seconds(spec.timeoutMs)}`, output, logFile);
   }
@@ -185,7 +274,13 @@ function heading(run: CheckRun): string {
   let status = `failed, exit ${result.exitCode ?? "none"}`;
   if (result.timedOut) status = "timed out";
   else if (result.exitCode === null) status = `killed by ${run.signal ?? "a signal"}`;
-  return `## check \`${spec.name}\` (${spec.kind}) ${status}`;
+  else if (result.findings !== undefined) {
+    const what = findingsHeadline(result.findings);
+    if (what !== "") status = `failed: ${what}`;
+  }
+  const mode = result.mode === "related" ? ", related tests only" : "";
+  const breaking = spec.kind === "breaking" ? " — a BREAKING change" : "";
+  return `## check \`${spec.name}\` (${spec.kind}${mode}) ${status}${breaking}`;
 }
 
 function formatFeedback(level: QualityLevel, runs: readonly CheckRun[]): string {

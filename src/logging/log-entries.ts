@@ -125,7 +125,13 @@ function describeFailedCheck(check: GateCheckResult, tests: readonly string[]): 
 }
 
 function gateFinished(b: Body<"gate.finished">): LogEntry {
-  const base = { gate_level: b.level, attempt: b.attempt, checks: b.checks.map((c) => c.name) };
+  const base = {
+    gate_level: b.level,
+    attempt: b.attempt,
+    checks: b.checks.map((c) => c.name),
+    ...(b.levelReason === undefined ? {} : { level_reason: b.levelReason }),
+    ...(b.breaking === true ? { breaking: true } : {}),
+  };
   if (b.passed) {
     const names = b.checks.map((c) => c.name).join(", ");
     return entry("info", `Quality gate ${b.level} passed${names ? ` (${names})` : ""}`, base);
@@ -269,6 +275,12 @@ export function logEntryFor(
       return codeReviewed(b, view);
     case "gate.finished":
       return gateFinished(b);
+    case "gate.baseline":
+      return entry(
+        "info",
+        `Gate baseline at ${b.sha.slice(0, 10)} ${b.reused ? "reused" : "recorded"}${b.ran.length > 0 ? ` (ran ${b.ran.join(", ")})` : ""}`,
+        { base_sha: b.sha, config_hash: b.configHash, baseline_file: b.file, reused: b.reused },
+      );
     case "step.committed":
       return committed(b);
     case "transition":

@@ -1,8 +1,10 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { registerDemo } from "./demo.js";
+import { registerDoctor } from "./doctor.js";
 import { registerEstimate } from "./estimate.js";
 import { registerExport } from "./export.js";
+import { registerGate } from "./gate.js";
 import { registerInit } from "./init.js";
 import { registerLog } from "./log.js";
 import { registerReport } from "./report.js";
@@ -15,7 +17,9 @@ import { registerValidate } from "./validate.js";
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerInit(program, ctx);
   registerValidate(program, ctx);
+  registerDoctor(program, ctx);
   registerRun(program, ctx);
+  registerGate(program, ctx);
   registerStatus(program, ctx);
   registerReview(program, ctx);
   registerExport(program, ctx);

@@ -1,0 +1,121 @@
+import { join } from "node:path";
+import type { ProcessRunner } from "../core/ports.js";
+import type { QualityConfig, QualityLevel } from "../core/project-config.js";
+import { parseConstraint } from "../core/task.js";
+import { Git } from "../workspace/index.js";
+import { resolveMainWorktree } from "../workspace/worktree-list.js";
+import { ensureBaseline, type BaselineRecord } from "./baseline.js";
+import { describeChange } from "./change.js";
+import { chooseLevel, type LevelInput } from "./levels.js";
+import { checksOf, runGate, type GateResult } from "./run-gate.js";
+
+/** A gate run against the baseline of a base commit, as the engine and `orchestrator gate` do it. */
+export interface GateRunRequest {
+  readonly runner: ProcessRunner;
+  readonly quality: QualityConfig;
+  /** The worktree to check. */
+  readonly cwd: string;
+  /** The base commit: baseline and `{base}`. */
+  readonly baseSha: string;
+  /** A fixed level, or what to choose it from (the step's change is measured against `stepRef`). */
+  readonly level:
+    | { readonly fixed: QualityLevel; readonly reason: string }
+    | { readonly choose: Omit<LevelInput, "files" | "changedLines">; readonly stepRef: string };
+  /** Logs of the checks; the baseline's go to `<logDir>/baseline`. */
+  readonly logDir: string;
+  readonly signal?: AbortSignal | undefined;
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  /** The task's constraints (ZERO-WARNINGS, NN%+ test coverage). */
+  readonly constraints?: readonly string[] | undefined;
+  /** Apply `NN%+ test coverage` on this run (the task's final step). */
+  readonly coverageConstraint?: boolean | undefined;
+  /** Called once the baseline is ready, to record it before the checks run. */
+  readonly onBaseline?: ((record: BaselineRecord) => Promise<void>) | undefined;
+}
+
+export interface GateRunResult extends GateResult {
+  readonly levelReason: string;
+  readonly baseSha: string;
+  /** Undefined when no check of the level has a report. */
+  readonly baseline: BaselineRecord | undefined;
+}
+
+function constraintsOf(texts: readonly string[]): { coverageMin?: number; zeroWarnings: boolean } {
+  let coverageMin: number | undefined;
+  let zeroWarnings = false;
+  for (const text of texts) {
+    const c = parseConstraint(text);
+    if (c.kind === "coverage") coverageMin = Math.max(coverageMin ?? 0, c.minPercent);
+    if (c.kind === "zero-warnings") zeroWarnings = true;
+  }
+  return { ...(coverageMin === undefined ? {} : { coverageMin }), zeroWarnings };
+}
+
+/**
+ * Chooses the level, makes sure the baseline of the base commit holds the level's checks with
+ * reports (running them in a detached worktree when the cache does not), then runs the level's
+ * checks in `cwd` and compares them with it.
+ */
+export async function runGateAgainstBase(request: GateRunRequest): Promise<GateRunResult> {
+  const { runner, cwd, baseSha } = request;
+  const change = await describeChange(runner, cwd, baseSha);
+  let level: QualityLevel;
+  let levelReason: string;
+  if ("fixed" in request.level) {
+    level = request.level.fixed;
+    levelReason = request.level.reason;
+  } else {
+    const step =
+      request.level.stepRef === baseSha
+        ? change
+        : await describeChange(runner, cwd, request.level.stepRef);
+    const choice = chooseLevel({
+      ...request.level.choose,
+      files: step.files,
+      changedLines: step.lineCount,
+    });
+    level = choice.level;
+    levelReason = choice.reason;
+  }
+  const specs = checksOf(request.quality, level);
+  const mainRoot = await resolveMainWorktree(new Git(runner, cwd));
+  const env = {
+    ...request.env,
+    ORCHESTRATOR_REPO_ROOT: mainRoot,
+    ORCHESTRATOR_BASE_SHA: baseSha,
+  };
+  const withReports = specs.filter((s) => (s.reports ?? []).length > 0);
+  let baseline: Awaited<ReturnType<typeof ensureBaseline>> | undefined;
+  if (withReports.length > 0) {
+    baseline = await ensureBaseline({
+      runner,
+      mainRoot,
+      sha: baseSha,
+      quality: request.quality,
+      checks: withReports,
+      logDir: join(request.logDir, "baseline"),
+      signal: request.signal,
+      env: request.env,
+    });
+    await request.onBaseline?.(baseline.record);
+  }
+  const constraints = constraintsOf(request.constraints ?? []);
+  const result = await runGate({
+    cwd,
+    quality: request.quality,
+    level,
+    runner,
+    logDir: request.logDir,
+    signal: request.signal,
+    env,
+    compare: {
+      baseSha,
+      baseline: baseline?.runs ?? new Map(),
+      change,
+      related: level === "SMALL",
+      coverageMinPct: request.coverageConstraint === true ? constraints.coverageMin : undefined,
+      zeroWarnings: constraints.zeroWarnings,
+    },
+  });
+  return { ...result, levelReason, baseSha, baseline: baseline?.record };
+}
