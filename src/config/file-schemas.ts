@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PROVIDER_KINDS, QUALITY_LEVELS, TIERS } from "../core/project-config.js";
+import { PROVIDER_KINDS, QUALITY_LEVELS, REPORT_FORMATS, TIERS } from "../core/project-config.js";
 import { RISKS, ROLES } from "../core/task.js";
 import { describeValue } from "./describe.js";
 import { DurationSchema } from "./duration.js";
@@ -117,6 +117,20 @@ export const RawModelSchema = z.strictObject({
   base_url: nonEmpty("API base URL (HTTP providers).").optional(),
   api_key_env: nonEmpty("Name of the environment variable that holds the API key.").optional(),
   script: nonEmpty("Script file for `scripted` models, relative to .orchestrator/.").optional(),
+  permission_mode: nonEmpty(
+    "CLI providers in agent mode: how edits are approved without a human " +
+      "(claude-cli: acceptEdits (default), bypassPermissions, auto, dontAsk; " +
+      "gemini-cli: auto_edit (default), yolo; codex-cli: workspace-write (default), danger-full-access).",
+  ).optional(),
+  allowed_tools: z
+    .array(z.string().min(1))
+    .optional()
+    .meta({
+      description:
+        "CLI providers in agent mode: tools the CLI may use without asking " +
+        "(claude-cli default: Read, Write, Edit, Glob, Grep, Bash; gemini-cli: none beyond its " +
+        "approval mode; codex-cli: not used, its sandbox decides).",
+    }),
 });
 export type RawModel = z.output<typeof RawModelSchema>;
 
@@ -150,6 +164,34 @@ export const RoutingSchema = z.strictObject({
     .meta({ description: "First matching rule wins; omitted conditions match anything." }),
 });
 
+/** `resilience:` of model_config.yaml: retries, fallback and cooldown of failing models. */
+export const ResilienceSchema = z
+  .strictObject({
+    max_retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(3)
+      .meta({ description: "Retries of a retryable failure on the same model (default 3)." }),
+    base_delay: DurationSchema.default("2s").meta({
+      description: "First backoff ceiling, doubled per retry (default 2s).",
+    }),
+    max_delay: DurationSchema.default("60s").meta({
+      description: "Longest wait before a retry; also caps retry-after (default 60s).",
+    }),
+    cooldown_after: z.number().int().min(1).default(3).meta({
+      description: "Consecutive failed calls after which a model is cooled down (default 3).",
+    }),
+    cooldown: DurationSchema.default("5m").meta({
+      description: "How long a cooled-down model is skipped (default 5m).",
+    }),
+    fallback: z.boolean().default(true).meta({
+      description: "Replace a failing model by another of the same tier (default true).",
+    }),
+  })
+  .meta({ description: "How failed model calls are retried, replaced and cooled down." });
+
 /** `model_config.yaml`. */
 export const ModelConfigFileSchema = z
   .strictObject({
@@ -163,6 +205,7 @@ export const ModelConfigFileSchema = z
       })
       .optional()
       .meta({ description: "Spending limits across all tasks per UTC day and month (USD)." }),
+    resilience: ResilienceSchema.optional(),
   })
   .meta({ title: "orchestrator model_config.yaml" });
 
@@ -176,15 +219,93 @@ export const CHECK_KINDS = [
   "custom",
 ] as const;
 
-export const RawCheckSchema = z.strictObject({
-  command: z.union([z.string().min(1), z.array(z.string()).min(1)], {
-    error: (iss) =>
-      `expected a command line or a list of arguments, found ${describeValue(iss.input)}`,
-  }),
-  timeout: DurationSchema.default("10m"),
-  kind: z.enum(CHECK_KINDS).default("custom"),
-  env: z.record(z.string(), z.string()).default({}),
+const CommandSchema = z.union([z.string().min(1), z.array(z.string()).min(1)], {
+  error: (iss) =>
+    `expected a command line or a list of arguments, found ${describeValue(iss.input)}`,
 });
+
+export const WARNING_POLICIES = ["no_new", "zero_in_touched", "zero"] as const;
+
+/** A regular expression with the named groups a generic warning line needs. */
+const PatternSchema = z
+  .string()
+  .min(1)
+  .superRefine((pattern, ctx) => {
+    let regex: RegExp;
+    try {
+      regex = new RegExp(pattern);
+    } catch (error) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected a regular expression, found ${JSON.stringify(pattern)} (${error instanceof Error ? error.message : String(error)})`,
+      });
+      return;
+    }
+    const missing = ["file", "line", "message"].filter((g) => !regex.source.includes(`(?<${g}>`));
+    if (missing.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected named groups (?<file>...), (?<line>...) and (?<message>...); missing ${missing.join(", ")}`,
+      });
+    }
+  })
+  .meta({ description: "generic only: regex with named groups file, line, message." });
+
+export const RawReportSchema = z
+  .strictObject({
+    format: z.enum(REPORT_FORMATS),
+    file: nonEmpty(
+      "Report file relative to the worktree; absent: the command's output is parsed.",
+    ).optional(),
+    pattern: PatternSchema.optional(),
+  })
+  .superRefine((report, ctx) => {
+    if (report.pattern !== undefined && report.format !== "generic") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["pattern"],
+        message: `pattern applies to the generic format only, not ${report.format}`,
+      });
+    }
+  });
+export type RawReport = z.output<typeof RawReportSchema>;
+
+export const RawCheckSchema = z
+  .strictObject({
+    command: CommandSchema.optional().meta({
+      description:
+        "Argument list, or a string run by sh -c; {files} and {base} are replaced. Required except for kind: hooks.",
+    }),
+    timeout: DurationSchema.default("10m"),
+    kind: z.enum(CHECK_KINDS).default("custom"),
+    env: z.record(z.string(), z.string()).default({}),
+    report: z
+      .union([RawReportSchema, z.array(RawReportSchema).min(1)])
+      .optional()
+      .meta({ description: "Report(s) the command writes; compared with the baseline." }),
+    related: CommandSchema.optional().meta({
+      description: "SMALL level: command running only the tests affected by {files}.",
+    }),
+    policy: z
+      .enum(WARNING_POLICIES)
+      .default("no_new")
+      .meta({ description: "Warning reports: which warnings block." }),
+    tolerance: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(0)
+      .meta({ description: "Coverage reports: percentage points the total may drop." }),
+  })
+  .superRefine((check, ctx) => {
+    if (check.command === undefined && check.kind !== "hooks") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["command"],
+        message: `expected a command (only kind: hooks may omit it, to detect the repository's hook)`,
+      });
+    }
+  });
 export type RawCheck = z.output<typeof RawCheckSchema>;
 
 const levelList = z.array(z.string().min(1)).optional();
@@ -210,6 +331,9 @@ const SeedFlagsSchema = z.strictObject(seedFlagsShape).meta({
 /** `quality_rules.yaml`. */
 export const QualityRulesFileSchema = z
   .strictObject({
+    setup: CommandSchema.optional().meta({
+      description: "Run in each worktree before the checks (e.g. link node_modules).",
+    }),
     checks: z.record(z.string(), RawCheckSchema).optional(),
     levels: z
       .strictObject({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PlanSchema } from "./plan.js";
+import { PROVIDER_ERROR_KINDS } from "./provider-errors.js";
 import { CodeReviewSchema, PlanReviewSchema } from "./review.js";
 import { TaskEventSchema, TaskStateSchema } from "./state-machine.js";
 import { RoleSchema, TaskSchema } from "./task.js";
@@ -13,8 +14,94 @@ export const TokenUsageSchema = z.object({
   output: z.number().int().nonnegative(),
   cacheRead: z.number().int().nonnegative().default(0),
   cacheWrite: z.number().int().nonnegative().default(0),
+  /** Of `cacheWrite`, the tokens written to a 1-hour cache (Anthropic; priced at 2x input). */
+  cacheWrite1h: z.number().int().nonnegative().optional(),
 });
 export type TokenUsage = z.infer<typeof TokenUsageSchema>;
+
+const TestStatusOrAbsent = z.enum(["passed", "failed", "error", "skipped", "absent"]);
+
+/** A test whose outcome blocks the gate. */
+export const GateTestFindingSchema = z.object({
+  suite: z.string(),
+  name: z.string(),
+  before: TestStatusOrAbsent,
+  after: TestStatusOrAbsent,
+  file: z.string().optional(),
+  message: z.string().optional(),
+  /** `file:line[:col]` of the failure. */
+  location: z.string().optional(),
+});
+export type GateTestFinding = z.infer<typeof GateTestFindingSchema>;
+
+/** A warning that blocks the gate under the check's policy. */
+export const GateWarningFindingSchema = z.object({
+  tool: z.string(),
+  rule: z.string(),
+  file: z.string(),
+  line: z.number().int().nonnegative(),
+  message: z.string(),
+  /** Not in the baseline (false: it was there, but the policy forbids it). */
+  isNew: z.boolean(),
+});
+export type GateWarningFinding = z.infer<typeof GateWarningFindingSchema>;
+
+export const GateCoverageFindingSchema = z.object({
+  baselinePct: z.number().nullable(),
+  currentPct: z.number(),
+  /** Percentage points lost; negative when coverage rose. */
+  dropPct: z.number().nullable(),
+  tolerancePct: z.number(),
+  /** The task's `NN%+ test coverage`, when it applies to this run. */
+  minPct: z.number().optional(),
+  /** Files that lost coverage or gained uncovered lines, worst first. */
+  files: z.array(
+    z.object({
+      file: z.string(),
+      baselinePct: z.number().nullable(),
+      currentPct: z.number(),
+      newlyUncoveredLines: z.number().int(),
+    }),
+  ),
+  /** Coverage of the changed lines; null when there was no diff to measure. */
+  patch: z
+    .object({
+      pct: z.number(),
+      covered: z.number().int().nonnegative(),
+      total: z.number().int().nonnegative(),
+      uncovered: z.array(z.object({ file: z.string(), lines: z.array(z.number().int()) })),
+    })
+    .nullable(),
+  /** Why the coverage blocks, one line each; empty when it does not. */
+  problems: z.array(z.string()),
+});
+export type GateCoverageFinding = z.infer<typeof GateCoverageFindingSchema>;
+
+/** What a check with reports found, compared with the baseline. */
+export const GateFindingsSchema = z.object({
+  tests: z
+    .object({
+      regressions: z.array(GateTestFindingSchema),
+      newFailures: z.array(GateTestFindingSchema),
+      /** Failing at the baseline and still failing: reported, not blocking. */
+      stillFailing: z.number().int().nonnegative(),
+      total: z.number().int().nonnegative(),
+    })
+    .optional(),
+  warnings: z
+    .object({
+      policy: z.enum(["no_new", "zero_in_touched", "zero"]),
+      blocking: z.array(GateWarningFindingSchema),
+      /** Count of warnings beyond the baseline's (blocking or not). */
+      newCount: z.number().int().nonnegative(),
+      total: z.number().int().nonnegative(),
+    })
+    .optional(),
+  coverage: GateCoverageFindingSchema.optional(),
+  /** Problems that are not a comparison: a missing report, an unexplained exit code. */
+  errors: z.array(z.string()).default([]),
+});
+export type GateFindings = z.infer<typeof GateFindingsSchema>;
 
 export const GateCheckResultSchema = z.object({
   name: z.string(),
@@ -26,6 +113,11 @@ export const GateCheckResultSchema = z.object({
   summary: z.string().default(""),
   /** Where the full log was written, when it was kept on disk. */
   logFile: z.string().optional(),
+  kind: z.string().optional(),
+  /** `related`: the SMALL level's command for the affected tests only. */
+  mode: z.enum(["full", "related", "skipped"]).optional(),
+  /** Compared with the baseline, for checks with reports. */
+  findings: GateFindingsSchema.optional(),
 });
 export type GateCheckResult = z.infer<typeof GateCheckResultSchema>;
 
@@ -67,6 +159,8 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     durationMs: z.number().nonnegative(),
     ok: z.boolean(),
     error: z.string().optional(),
+    /** Why the call failed, as the resilience layer classified it (failed calls only). */
+    errorKind: z.enum(PROVIDER_ERROR_KINDS).optional(),
   }),
   z.object({
     type: z.literal("plan.recorded"),
@@ -112,6 +206,27 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     passed: z.boolean(),
     checks: z.array(GateCheckResultSchema),
     feedback: z.string(),
+    /** Why this level was chosen (the rule of docs/GATE.md that applied). */
+    levelReason: z.string().optional(),
+    /** A `breaking` check failed: the task goes to a human instead of another attempt. */
+    breaking: z.boolean().optional(),
+    /** The baseline commit the run was compared with. */
+    baseSha: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal("gate.baseline"),
+    /** The base commit the checks ran on. */
+    sha: z.string(),
+    /** Hash of the quality configuration the baseline was made with. */
+    configHash: z.string(),
+    /** The cache file holding the results. */
+    file: z.string(),
+    /** Checks the baseline now holds. */
+    checks: z.array(z.string()),
+    /** Checks run for this event (empty: everything came from the cache). */
+    ran: z.array(z.string()),
+    reused: z.boolean(),
+    durationMs: z.number().nonnegative(),
   }),
   z.object({
     type: z.literal("effect.started"),

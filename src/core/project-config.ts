@@ -35,7 +35,13 @@ export interface Prices {
   readonly input: number;
   readonly output: number;
   readonly cacheRead: number;
+  /** A 5-minute cache write (Anthropic: 1.25x input); a 1-hour write costs 2x input. */
   readonly cacheWrite: number;
+  /**
+   * Prices of a call whose input (uncached, cache reads and writes together) exceeds 200k
+   * tokens, for models that charge more for long context (LiteLLM `*_above_200k_tokens`).
+   */
+  readonly above200k?: Omit<Prices, "above200k"> | undefined;
 }
 
 export interface ModelSpec {
@@ -56,6 +62,10 @@ export interface ModelSpec {
   readonly apiKeyEnv?: string;
   /** For `scripted` models: absolute path of the script file. */
   readonly script?: string;
+  /** CLI providers in agent mode: the CLI's own approval/sandbox mode (checked by the adapter). */
+  readonly permissionMode?: string;
+  /** CLI providers in agent mode: tools allowed without asking. */
+  readonly allowedTools?: readonly string[];
 }
 
 /** One routing rule; omitted conditions match anything. First matching rule wins. */
@@ -93,23 +103,95 @@ export interface BudgetsConfig {
   readonly warnFraction: number;
 }
 
+/**
+ * How failed model calls are handled (`resilience:` in model_config.yaml): retries with
+ * exponential backoff and full jitter, fallback to another model of the same tier, and a
+ * cooldown for a model that keeps failing.
+ */
+export interface ResilienceConfig {
+  /** Retries of a retryable failure on the same model (nonzero exits: at most one). */
+  readonly maxRetries: number;
+  /** First backoff ceiling; it doubles per retry up to `maxDelayMs`. */
+  readonly baseDelayMs: number;
+  /** Longest wait before a retry, also the cap on a server's `retry-after`. */
+  readonly maxDelayMs: number;
+  /** Consecutive failed calls of a model after which it is cooled down. */
+  readonly cooldownAfter: number;
+  /** How long a cooled-down model is skipped. */
+  readonly cooldownMs: number;
+  /** Whether a failing model is replaced by another of the same tier. */
+  readonly fallback: boolean;
+}
+
+/** The defaults of `resilience:`. */
+export const DEFAULT_RESILIENCE: ResilienceConfig = {
+  maxRetries: 3,
+  baseDelayMs: 2_000,
+  maxDelayMs: 60_000,
+  cooldownAfter: 3,
+  cooldownMs: 5 * 60_000,
+  fallback: true,
+};
+
 export interface ModelsConfig {
   readonly models: ReadonlyMap<string, ModelSpec>;
   readonly routing: RoutingConfig;
   readonly budgets?: BudgetsConfig;
+  /** Absent: {@link DEFAULT_RESILIENCE}. */
+  readonly resilience?: ResilienceConfig;
 }
 
 export const QUALITY_LEVELS = ["TRIVIAL", "SMALL", "MEDIUM", "LARGE"] as const;
 export type QualityLevel = (typeof QUALITY_LEVELS)[number];
 
+/** How a report file is read; decides what the gate compares with the baseline. */
+export const REPORT_FORMATS = [
+  "junit",
+  "eslint-json",
+  "tsc",
+  "ruff-json",
+  "mypy",
+  "generic",
+  "lcov",
+  "istanbul-summary",
+  "cobertura",
+] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** A report a check writes (or prints) for the gate to parse. */
+export interface ReportSpec {
+  readonly format: ReportFormat;
+  /** Relative to the worktree; absent: the command's output is parsed. */
+  readonly file?: string;
+  /** `generic` only: regex source with named groups file, line, message. */
+  readonly pattern?: string;
+}
+
+/** Which warnings block: new ones, also all in touched files, or all. */
+export type WarningPolicyName = "no_new" | "zero_in_touched" | "zero";
+
+/** A command: a string run by `sh -c` (the user's own command line), or argv. */
+export type CommandSpec = string | readonly string[];
+
 /** One gate check: a command run in the worktree. */
 export interface CheckSpec {
   readonly name: string;
-  /** A string is run by `sh -c` (it is the user's own command line); an array is argv. */
-  readonly command: string | readonly string[];
+  /**
+   * A string is run by `sh -c` (it is the user's own command line); an array is argv. `{files}`
+   * and `{base}` are replaced. An empty list: a `hooks` check whose hook is detected.
+   */
+  readonly command: CommandSpec;
   readonly timeoutMs: number;
   readonly kind: "tests" | "lint" | "typecheck" | "coverage" | "hooks" | "breaking" | "custom";
   readonly env: Readonly<Record<string, string>>;
+  /** Reports compared with the baseline; none: the exit code decides. */
+  readonly reports?: readonly ReportSpec[];
+  /** SMALL level: runs only the tests affected by `{files}`. */
+  readonly related?: CommandSpec;
+  /** Warning reports (default `no_new`). */
+  readonly policy?: WarningPolicyName;
+  /** Coverage reports: percentage points the total may drop (default 0). */
+  readonly tolerancePct?: number;
 }
 
 export interface QualityConfig {
@@ -125,4 +207,6 @@ export interface QualityConfig {
   readonly policyDocs: readonly string[];
   /** Token budget for context files in prompts (about 4 characters per token). */
   readonly contextTokenBudget: number;
+  /** Run in each worktree before the gate's checks (e.g. linking dependencies). */
+  readonly setup?: CommandSpec;
 }

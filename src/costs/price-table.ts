@@ -24,8 +24,13 @@ const LiteLLMEntrySchema = z.looseObject({
   output_cost_per_token: perToken,
   cache_read_input_token_cost: perToken.nullish(),
   cache_creation_input_token_cost: perToken.nullish(),
+  input_cost_per_token_above_200k_tokens: perToken.nullish(),
+  output_cost_per_token_above_200k_tokens: perToken.nullish(),
+  cache_read_input_token_cost_above_200k_tokens: perToken.nullish(),
+  cache_creation_input_token_cost_above_200k_tokens: perToken.nullish(),
   litellm_provider: z.string().optional(),
 });
+type LiteLLMEntry = z.output<typeof LiteLLMEntrySchema>;
 
 const TableSchema = z.record(z.string(), z.unknown());
 
@@ -42,7 +47,9 @@ function perMillion(usdPerToken: number): number {
  * USD-per-token costs). Entries without per-token input and output prices (image, audio or
  * per-second models, the `sample_spec` documentation entry) are skipped and listed. A missing
  * cache price is taken as the input price, so cached tokens are never counted as free by
- * accident. Tiered prices (`*_above_200k_tokens`) are not used.
+ * accident. Long-context prices (`*_above_200k_tokens`) become `above200k`, applied to calls
+ * whose input exceeds 200k tokens; a missing one there falls back to the normal price scaled
+ * by the input's long-context ratio.
  */
 export function priceTableFromLiteLLM(json: unknown): PriceTable {
   const table = TableSchema.safeParse(json);
@@ -59,19 +66,40 @@ export function priceTableFromLiteLLM(json: unknown): PriceTable {
       continue;
     }
     const e = parsed.data;
-    const input = perMillion(e.input_cost_per_token);
+    const price: Prices = basePrices(e);
+    const long = longContextPrices(e, price);
     entries.set(key, {
       key,
       ...(e.litellm_provider === undefined ? {} : { provider: e.litellm_provider }),
-      price: {
-        input,
-        output: perMillion(e.output_cost_per_token),
-        cacheRead: perMillion(e.cache_read_input_token_cost ?? e.input_cost_per_token),
-        cacheWrite: perMillion(e.cache_creation_input_token_cost ?? e.input_cost_per_token),
-      },
+      price: long === undefined ? price : { ...price, above200k: long },
     });
   }
   return { entries, skipped };
+}
+
+function basePrices(e: LiteLLMEntry): Prices {
+  return {
+    input: perMillion(e.input_cost_per_token),
+    output: perMillion(e.output_cost_per_token),
+    cacheRead: perMillion(e.cache_read_input_token_cost ?? e.input_cost_per_token),
+    cacheWrite: perMillion(e.cache_creation_input_token_cost ?? e.input_cost_per_token),
+  };
+}
+
+/** The `*_above_200k_tokens` prices, when the entry has a long-context input price. */
+function longContextPrices(e: LiteLLMEntry, base: Prices): Prices | undefined {
+  const input = e.input_cost_per_token_above_200k_tokens;
+  if (input === undefined || input === null) return undefined;
+  const ratio = e.input_cost_per_token > 0 ? input / e.input_cost_per_token : 1;
+  const scaled = (n: number): number => Number((n * ratio).toPrecision(12));
+  const of = (v: number | null | undefined, fallback: number): number =>
+    v === undefined || v === null ? fallback : perMillion(v);
+  return {
+    input: perMillion(input),
+    output: of(e.output_cost_per_token_above_200k_tokens, base.output),
+    cacheRead: of(e.cache_read_input_token_cost_above_200k_tokens, scaled(base.cacheRead)),
+    cacheWrite: of(e.cache_creation_input_token_cost_above_200k_tokens, scaled(base.cacheWrite)),
+  };
 }
 
 /**

@@ -29,6 +29,31 @@ describe("normalizeUsage", () => {
       expect(costOf(normalizeUsage("anthropic", raw), sonnet)).toBeCloseTo(0.0138, 10);
     });
 
+    it("tells 1-hour cache writes (2x input) from 5-minute ones (1.25x input)", () => {
+      const split = {
+        input_tokens: 100,
+        output_tokens: 300,
+        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: 3000,
+        cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 },
+      };
+      const u = normalizeUsage("anthropic", split);
+      expect(u).toEqual({
+        input: 100,
+        output: 300,
+        cacheRead: 0,
+        cacheWrite: 3000,
+        cacheWrite1h: 2000,
+      });
+      // 100·3 + 300·15 + 1000·3.75 + 2000·6 per million.
+      expect(costOf(u, sonnet)).toBeCloseTo((300 + 4500 + 3750 + 12_000) / 1e6, 10);
+      // Without the split every write is priced as a 5-minute one.
+      expect(costOf({ ...u, cacheWrite1h: undefined }, sonnet)).toBeCloseTo(
+        (300 + 4500 + 3000 * 3.75) / 1e6,
+        10,
+      );
+    });
+
     it("reads Claude Code's result usage, where cache counts may be null or missing", () => {
       expect(normalizeUsage("anthropic", { input_tokens: 10, output_tokens: 5 })).toEqual({
         input: 10,

@@ -21,6 +21,13 @@ const AnthropicUsageSchema = z.looseObject({
   output_tokens: count,
   cache_read_input_tokens: count.nullish(),
   cache_creation_input_tokens: count.nullish(),
+  /** The cache writes by lifetime (1-hour writes cost 2x input, 5-minute ones 1.25x). */
+  cache_creation: z
+    .looseObject({
+      ephemeral_5m_input_tokens: count.nullish(),
+      ephemeral_1h_input_tokens: count.nullish(),
+    })
+    .nullish(),
 });
 
 /** OpenAI Chat Completions: `prompt_tokens` INCLUDES `prompt_tokens_details.cached_tokens`. */
@@ -115,12 +122,12 @@ function fromAnthropic(raw: unknown): TokenUsage | undefined {
   const parsed = AnthropicUsageSchema.safeParse(raw);
   if (!parsed.success) return undefined;
   const u = parsed.data;
-  return usage(
-    u.input_tokens,
-    u.output_tokens,
-    u.cache_read_input_tokens ?? 0,
-    u.cache_creation_input_tokens ?? 0,
-  );
+  const hour = u.cache_creation?.ephemeral_1h_input_tokens ?? 0;
+  const minutes = u.cache_creation?.ephemeral_5m_input_tokens ?? 0;
+  // The total is authoritative; the split only tells which part was written for an hour.
+  const writes = u.cache_creation_input_tokens ?? minutes + hour;
+  const base = usage(u.input_tokens, u.output_tokens, u.cache_read_input_tokens ?? 0, writes);
+  return hour > 0 ? { ...base, cacheWrite1h: Math.min(hour, writes) } : base;
 }
 
 function fromOllama(raw: unknown): TokenUsage | undefined {

@@ -218,6 +218,30 @@ describe("orchestrator estimate", () => {
     }
   });
 
+  it("says it used the learned policy's expected choices when routing.strategy is learned", async () => {
+    const fresh = await createTempRepo();
+    try {
+      await writeScriptedProject(fresh.root, { taskId: "T-9", script: happyScript("T-9", []) });
+      const configPath = join(fresh.root, ".orchestrator", "model_config.yaml");
+      const config = parse(await readFile(configPath, "utf8")) as Record<string, unknown>;
+      const routing = (config.routing ?? {}) as Record<string, unknown>;
+      config.routing = { ...routing, strategy: "learned" };
+      await writeFile(configPath, stringify(config));
+      const json = await runCli(["estimate", "--json"], fresh.root, fresh.env);
+      expect(json.stderr).toBe("");
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        strategy: "learned",
+        tasks: [{ task: "T-9", strategy: "learned" }],
+      });
+      const text = await runCli(["estimate"], fresh.root, fresh.env);
+      expect(text.stdout).toContain("models: the learned policy's expected choices");
+      const rules = await runCli(["estimate"], repo.root, repo.env);
+      expect(rules.stdout).toContain("models: as the routing rules pick them");
+    } finally {
+      await fresh.cleanup();
+    }
+  });
+
   it("refuses an unknown task and --task with --batch (exit 2, one line)", async () => {
     const unknown = await runCli(["estimate", "--task", "NOPE"], repo.root, repo.env);
     expect(unknown.code).toBe(2);

@@ -7,7 +7,8 @@ import { projectTask } from "../../core/projection.js";
 import type { Role, Task } from "../../core/task.js";
 import { costHistory, estimateTask, sumEstimates } from "../../costs/index.js";
 import type { CostHistory, EstimateLine, TaskEstimate } from "../../costs/index.js";
-import { routeByRules } from "../../routing/index.js";
+import { routeByRules, routeLearned, routingHistory, seededRng } from "../../routing/index.js";
+import type { RouteRequest, RoutingHistory } from "../../routing/index.js";
 import { openSqliteStore } from "../../store/index.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, hasState, outputFor, stateDbPath } from "../context.js";
@@ -23,34 +24,45 @@ export interface EstimateRow {
   readonly high: number;
   /** `history` when every figure came from past runs, `defaults` when none did, else `mixed`. */
   readonly basis: "history" | "defaults" | "mixed";
-  /** The model the rules would route each role to. */
+  /** The model the routing would pick for each role (see `strategy`). */
   readonly models: Readonly<Record<Role, string>>;
+  /**
+   * `rules`, or `learned`: the learned policy's expected choices (posterior means, no
+   * exploration) from the routing history, as `routing.strategy: learned` would route.
+   */
+  readonly strategy: "rules" | "learned";
   readonly lines: readonly EstimateLine[];
 }
 
 export interface EstimateResult {
+  /** How the models were chosen: `rules`, or the learned policy's expected choices. */
+  readonly strategy: "rules" | "learned";
   readonly tasks: readonly EstimateRow[];
   readonly total: { readonly low: number; readonly high: number };
 }
 
-/** The models the rules pick for a task's roles, reviewers of another family than the author. */
-export function routedModels(config: ProjectConfig, task: Task): Record<Role, ModelSpec> {
+/**
+ * The models a task's roles would be routed to, reviewers of another family than the author:
+ * by the rules, or with a routing history (`routing.strategy: learned`) by the learned policy's
+ * expected choice.
+ */
+export function routedModels(
+  config: ProjectConfig,
+  task: Task,
+  history?: RoutingHistory,
+): Record<Role, ModelSpec> {
+  const route = (req: RouteRequest): ModelSpec =>
+    history === undefined
+      ? routeByRules(config.models, req).model
+      : routeLearned(config.models, history, req, { rng: seededRng(0), expected: true }).model;
   const req = { risk: task.risk, area: task.area };
-  const planner = routeByRules(config.models, { ...req, role: "planner" }).model;
-  const implementer = routeByRules(config.models, { ...req, role: "implementer" }).model;
+  const planner = route({ ...req, role: "planner" });
+  const implementer = route({ ...req, role: "implementer" });
   return {
     planner,
-    plan_reviewer: routeByRules(config.models, {
-      ...req,
-      role: "plan_reviewer",
-      authorFamily: planner.family,
-    }).model,
+    plan_reviewer: route({ ...req, role: "plan_reviewer", authorFamily: planner.family }),
     implementer,
-    code_reviewer: routeByRules(config.models, {
-      ...req,
-      role: "code_reviewer",
-      authorFamily: implementer.family,
-    }).model,
+    code_reviewer: route({ ...req, role: "code_reviewer", authorFamily: implementer.family }),
   };
 }
 
@@ -59,8 +71,9 @@ function estimateRow(
   task: Task,
   events: readonly StoredEvent[],
   history: CostHistory,
+  routing: RoutingHistory | undefined,
 ): { row: EstimateRow; estimate: TaskEstimate } {
-  const models = routedModels(config, task);
+  const models = routedModels(config, task, routing);
   const plan = projectTask(task.id, events).plan;
   const e = estimateTask(
     {
@@ -77,6 +90,7 @@ function estimateRow(
     low: e.low,
     high: e.high,
     basis: e.basis === "seed" ? "defaults" : e.basis,
+    strategy: routing === undefined ? "rules" : "learned",
     models: {
       planner: models.planner.name,
       plan_reviewer: models.plan_reviewer.name,
@@ -117,15 +131,19 @@ export async function estimateTasks(
     chosen = [task];
   }
   const history = costHistory(events, config.models.models);
+  const learned = config.models.routing.strategy === "learned";
+  const routing = learned ? routingHistory(events) : undefined;
   const estimates = chosen.map((t) =>
     estimateRow(
       config,
       t,
       events.filter((e) => e.taskId === t.id),
       history,
+      routing,
     ),
   );
   return {
+    strategy: learned ? "learned" : "rules",
     tasks: estimates.map((x) => x.row),
     total: sumEstimates(estimates.map((x) => x.estimate)),
   };
@@ -158,6 +176,11 @@ function printEstimate(out: Output, result: EstimateResult): void {
       `${"TOTAL".padEnd(width)}         ${usd(result.total.low).padStart(10)}  ` +
         usd(result.total.high).padStart(10),
     ),
+  );
+  out.out(
+    result.strategy === "learned"
+      ? "models: the learned policy's expected choices from the routing history (routing.strategy: learned)"
+      : "models: as the routing rules pick them (routing.strategy: rules)",
   );
 }
 

@@ -150,6 +150,8 @@ export function outcomesBy(
   }
   for (const [taskId, list] of perTask) {
     for (const { key, stats } of routingHistory(list).cells()) {
+      // Author success only: a code reviewer's cell counts its approvals, not its work.
+      if (key.role !== "implementer" && key.role !== "planner") continue;
       const o = slot(groups, groupKey(by, { ...cellFacts(key), taskId }));
       o.finished += stats.attempts;
       o.successes += stats.successes;
