@@ -1,7 +1,9 @@
 /**
  * The workload of bench/routing: models with prices and families, the ground truth (each
- * model's chance that an attempt passes review and gate, by area and risk), and the steps to
- * run, listed or generated from a seed. The format is documented in bench/routing/README.md.
+ * model's chance that its change is correct, each reviewer's chance to catch a flawed change
+ * or to reject a good one, the gate's chance to catch a flaw the review let through, by area
+ * and risk), and the steps to run, listed or generated from a seed. The format is documented
+ * in bench/routing/README.md.
  */
 import { z } from "zod";
 import { RawRuleSchema } from "../config/file-schemas.js";
@@ -52,9 +54,20 @@ const MixEntrySchema = StepSchema.extend({ weight: z.number().positive() });
 const LearnedSchema = z.strictObject({
   min_samples: z.number().int().positive().optional(),
   success_threshold: probability.optional(),
-  cost_weight: z.number().nonnegative().optional(),
+  confidence: z.number().nonnegative().optional(),
   explore: probability.optional(),
   prior_weight: z.number().nonnegative().optional(),
+  leak_penalty: z.number().nonnegative().optional(),
+  max_leak: probability.optional(),
+  explore_reviewer: probability.optional(),
+});
+
+/** A code reviewer's ground truth: chance to catch a flawed change, to reject a good one. */
+const ReviewQualitySchema = z.strictObject({
+  /** area (or `*`) -> risk -> probability that a flawed change is sent back. */
+  catch: z.record(z.string(), ByRiskSchema),
+  /** Probability that a correct change is sent back anyway (default 0). */
+  false_reject: probability.default(0),
 });
 
 const BaselineSchema = z.strictObject({
@@ -77,8 +90,18 @@ export const WorkloadSchema = z
     max_attempts: z.number().int().positive().default(3),
     /** Tokens of one code review, per attempt. */
     review: z.strictObject({ tokens: TokensSchema }),
-    /** Ground truth: model -> area (or `*`) -> risk -> probability. */
+    /** Ground truth: model -> area (or `*`) -> risk -> probability the change is correct. */
     success: z.record(z.string(), z.record(z.string(), ByRiskSchema)),
+    /** Ground truth of reviewers; a model not listed catches every flaw and rejects nothing. */
+    review_quality: z.record(z.string(), ReviewQualitySchema).default({}),
+    /** Factor on a reviewer's catch chance when it is of the author's family (shared blind spots). */
+    same_family_catch: probability.default(1),
+    /** The gate: area (or `*`) -> chance it fails a flawed change the review approved. */
+    gate: z.strictObject({ catch: z.record(z.string(), probability) }).default({
+      catch: { "*": 1 },
+    }),
+    /** Success the oracle may give up per cell against the baseline (default 0). */
+    oracle: z.strictObject({ tolerance: probability.default(0) }).default({ tolerance: 0 }),
     /** How far each step's token counts stray from its entry, e.g. 0.4 for ±40%. */
     token_jitter: z.number().min(0).max(0.9).default(0),
     steps: z.union([
@@ -95,6 +118,7 @@ export const WorkloadSchema = z
     known(w.baseline.implementer, ["baseline", "implementer"]);
     if (w.baseline.reviewer !== undefined) known(w.baseline.reviewer, ["baseline", "reviewer"]);
     for (const [i, name] of w.ladder.entries()) known(name, ["ladder", i]);
+    for (const name of Object.keys(w.review_quality)) known(name, ["review_quality", name]);
     for (const name of Object.keys(w.models)) {
       if (!Object.hasOwn(w.success, name))
         ctx.addIssue({
@@ -114,8 +138,21 @@ export interface SimStep {
   readonly stepType: string;
   readonly tokens: TokenUsage;
   readonly reviewTokens: TokenUsage;
-  /** One uniform draw per attempt: attempt k by model m passes when draws[k] < p(m). */
-  readonly draws: readonly number[];
+  /** The uniform draws of each attempt, shared by every strategy (common random numbers). */
+  readonly draws: readonly AttemptDraws[];
+}
+
+/**
+ * One attempt's fate. The change by author a is correct when `correct < p(a)`; a reviewer r
+ * sends a correct change back when `falseReject < false_reject(r)` and catches a flawed one
+ * when `caught < catch(r)`; the gate fails a flawed change that was approved when
+ * `gate < catch(gate)`.
+ */
+export interface AttemptDraws {
+  readonly correct: number;
+  readonly caught: number;
+  readonly falseReject: number;
+  readonly gate: number;
 }
 
 /** Parses and validates a workload file's text; errors name the field. */
@@ -128,7 +165,7 @@ export function parseWorkload(text: string): Workload {
   return result.data;
 }
 
-/** The workload's models and rules as a routing configuration (cross-review on). */
+/** The workload's models, rules and ladder as a routing configuration (cross-review on). */
 export function workloadConfig(w: Workload): ModelsConfig {
   const models = Object.fromEntries(
     Object.entries(w.models).map(([name, m]) => [
@@ -145,16 +182,41 @@ export function workloadConfig(w: Workload): ModelsConfig {
       },
     ]),
   );
-  return modelsConfigFromRaw(models, w.rules);
+  const config = modelsConfigFromRaw(models, w.rules);
+  return { ...config, routing: { ...config.routing, ladder: w.ladder } };
 }
 
 const own = <T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined =>
   record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 
-/** The ground truth: the chance that an attempt by `model` passes review and gate. */
+/** The ground truth: the chance that a change by `model` is correct. */
 export function successProbability(w: Workload, model: string, area: string, risk: Risk): number {
   const table = own(w.success, model);
   return own(table, area)?.[risk] ?? own(table, "*")?.[risk] ?? 0;
+}
+
+/** The chance that `reviewer` sends back a flawed change (unlisted reviewers: 1). */
+export function catchProbability(
+  w: Workload,
+  reviewer: string,
+  area: string,
+  risk: Risk,
+  sameFamily: boolean,
+): number {
+  const quality = own(w.review_quality, reviewer);
+  if (quality === undefined) return 1;
+  const p = own(quality.catch, area)?.[risk] ?? own(quality.catch, "*")?.[risk] ?? 1;
+  return sameFamily ? p * w.same_family_catch : p;
+}
+
+/** The chance that `reviewer` sends back a correct change. */
+export function falseRejectProbability(w: Workload, reviewer: string): number {
+  return own(w.review_quality, reviewer)?.false_reject ?? 0;
+}
+
+/** The chance that the gate fails a flawed change in `area`. */
+export function gateCatchProbability(w: Workload, area: string): number {
+  return own(w.gate.catch, area) ?? own(w.gate.catch, "*") ?? 1;
 }
 
 /** A workload token entry as normalised usage. */
@@ -199,7 +261,12 @@ export function generateSteps(w: Workload, seed = w.seed): SimStep[] {
       stepType: s.step_type,
       tokens: scaled(s.tokens, factor),
       reviewTokens: scaled(w.review.tokens, factor),
-      draws: Array.from({ length: w.max_attempts }, () => rng()),
+      draws: Array.from({ length: w.max_attempts }, () => ({
+        correct: rng(),
+        caught: rng(),
+        falseReject: rng(),
+        gate: rng(),
+      })),
     };
   });
 }

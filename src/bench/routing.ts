@@ -2,15 +2,18 @@
  * bench/routing: how much each routing strategy spends, and how often it succeeds, on a
  * synthetic workload whose ground truth only the simulator knows. See bench/routing/README.md.
  *
- *   node bench/routing.mjs [--workload FILE] [--seed N] [--seeds N] [--steps N] [--json]
+ *   node bench/routing.mjs [--workload FILE] [--seed N] [--seeds N] [--steps N] [--warmup N]
+ *                          [--json]
  *
  * --seed: the seed of the step draws (default: the workload's); --seeds N: the mean of N runs
- * on seeds seed, seed+1, ...; --steps: how many steps to draw from a workload's mix.
+ * on seeds seed, seed+1, ...; --steps: how many steps to draw from a workload's mix;
+ * --warmup N: earlier runs of the workload (other seeds) the warm learned row has learned from
+ * (default 1; 0: the cold row only).
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { StrategyResult } from "./routing-sim.js";
-import { simulate } from "./routing-sim.js";
+import { equalOracleName, simulate } from "./routing-sim.js";
 import { parseWorkload } from "./routing-workload.js";
 import type { Workload } from "./routing-workload.js";
 
@@ -18,7 +21,13 @@ const DEFAULT_WORKLOAD = new URL("../../bench/routing/workload.json", import.met
 
 const pct = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
 
-/** The results as a text table; savings are against the first row, the oracle is the last. */
+const rate = (n: number, of: number): string => `${((n / of) * 100).toFixed(1)}%`;
+
+/**
+ * The results as a text table: success (a correct change committed), escaped defects, cost,
+ * the saving against the first row (the baseline), the cost relative to the oracle and the
+ * regret (cost above the oracle's, and success below it, in points).
+ */
 export function formatTable(results: readonly StrategyResult[]): string {
   const baseline = results[0];
   const oracle = results.find((r) => r.name === "oracle");
@@ -26,20 +35,24 @@ export function formatTable(results: readonly StrategyResult[]): string {
   const header = [
     "strategy",
     "success",
+    "escaped",
     "cost USD",
     `vs ${baseline.name}`,
-    "vs oracle",
+    "x oracle",
     "regret USD",
+    "regret pts",
     "attempts",
   ];
   const rows = results.map((r) => [
     r.name,
-    `${((r.successes / r.steps) * 100).toFixed(1)}%`,
+    rate(r.successes, r.steps),
+    rate(r.escapes, r.steps),
     r.totalUsd.toFixed(2),
     pct(r.totalUsd / baseline.totalUsd - 1),
-    pct(r.totalUsd / oracle.totalUsd - 1),
+    (r.totalUsd / oracle.totalUsd).toFixed(2),
     (r.totalUsd - oracle.totalUsd).toFixed(2),
-    String(r.attempts),
+    (((oracle.successes - r.successes) / r.steps) * 100).toFixed(1),
+    String(Math.round(r.attempts)),
   ]);
   const widths = header.map((h, i) =>
     Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)),
@@ -58,39 +71,80 @@ export function averageResults(runs: readonly (readonly StrategyResult[])[]): St
     const same = runs.map((r) => r[i] ?? row);
     const mean = (f: (r: StrategyResult) => number): number =>
       same.reduce((s, r) => s + f(r), 0) / same.length;
-    const modelUse: Record<string, number> = {};
-    const modes: Record<string, number> = {};
-    for (const r of same) {
-      for (const [k, v] of Object.entries(r.modelUse))
-        modelUse[k] = (modelUse[k] ?? 0) + v / same.length;
-      for (const [k, v] of Object.entries(r.modes)) modes[k] = (modes[k] ?? 0) + v / same.length;
-    }
+    const meanOf = (f: (r: StrategyResult) => Readonly<Record<string, number>>) => {
+      const out: Record<string, number> = {};
+      for (const r of same)
+        for (const [k, v] of Object.entries(f(r))) out[k] = (out[k] ?? 0) + v / same.length;
+      return out;
+    };
     return {
       name: row.name,
       steps: mean((r) => r.steps),
       successes: mean((r) => r.successes),
-      attempts: Math.round(mean((r) => r.attempts)),
+      escapes: mean((r) => r.escapes),
+      attempts: mean((r) => r.attempts),
       implementerUsd: mean((r) => r.implementerUsd),
       reviewUsd: mean((r) => r.reviewUsd),
       totalUsd: mean((r) => r.totalUsd),
-      modelUse,
-      modes,
+      modelUse: meanOf((r) => r.modelUse),
+      reviewerUse: meanOf((r) => r.reviewerUse),
+      modes: meanOf((r) => r.modes),
     };
   });
 }
 
+const counts = (record: Readonly<Record<string, number>>): string =>
+  Object.entries(record)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k} ${Math.round(v)}`)
+    .join(", ");
+
 function describeUse(results: readonly StrategyResult[]): string[] {
   return results.map((r) => {
-    const use = Object.entries(r.modelUse)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => `${k} ${Math.round(v)}`)
-      .join(", ");
-    const modes = Object.entries(r.modes)
-      .map(([k, v]) => `${k} ${Math.round(v)}`)
-      .join(", ");
+    const modes = counts(r.modes);
     const split = `implementer $${r.implementerUsd.toFixed(2)} + review $${r.reviewUsd.toFixed(2)}`;
-    return `  ${r.name}: ${split}; attempts by model: ${use}${modes ? `; first attempts: ${modes}` : ""}`;
+    return (
+      `  ${r.name}: ${split}; authors: ${counts(r.modelUse)}; reviewers: ${counts(r.reviewerUse)}` +
+      (modes ? `; first attempts: ${modes}` : "")
+    );
   });
+}
+
+/** The issue's targets for a learned row, against the baseline and an oracle. */
+function targetLine(
+  base: StrategyResult,
+  learned: StrategyResult,
+  oracles: readonly StrategyResult[],
+): string {
+  const saving = 1 - learned.totalUsd / base.totalUsd;
+  const gap = ((base.successes - learned.successes) / base.steps) * 100;
+  const mark = (ok: boolean): string => (ok ? "met" : "NOT met");
+  const ratios = oracles.map((o) => {
+    const ratio = learned.totalUsd / o.totalUsd;
+    return `${ratio.toFixed(2)}x ${o.name}'s (<= 1.20: ${mark(ratio <= 1.2)})`;
+  });
+  return (
+    `targets for ${learned.name}: saving vs ${base.name} ${(saving * 100).toFixed(1)}% ` +
+    `(>= 70%: ${mark(saving >= 0.7)}); success ${gap.toFixed(1)} points below ${base.name} ` +
+    `(<= 5: ${mark(gap <= 5)}); cost ${ratios.join(", ")}`
+  );
+}
+
+/**
+ * The issue's targets, checked for every learned row: the saving against the baseline, the
+ * success gap to it, and the cost against the oracle (held to the baseline's success per
+ * situation) and against the row's equal-quality oracle (held to the row's own success).
+ */
+export function targetLines(results: readonly StrategyResult[]): string[] {
+  const base = results[0];
+  const oracle = results.find((r) => r.name === "oracle");
+  if (!base || !oracle) return [];
+  return results
+    .filter((r) => r.name.startsWith("learned"))
+    .map((r) => {
+      const equal = results.find((o) => o.name === equalOracleName(r.name));
+      return targetLine(base, r, equal ? [oracle, equal] : [oracle]);
+    });
 }
 
 /** The workload with another number of steps drawn from its mix. */
@@ -110,6 +164,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       seed: { type: "string" },
       seeds: { type: "string", default: "1" },
       steps: { type: "string" },
+      warmup: { type: "string", default: "1" },
       json: { type: "boolean", default: false },
     },
   });
@@ -119,17 +174,22 @@ export async function main(argv: readonly string[]): Promise<void> {
   const seeds = Math.max(1, Number(values.seeds));
   if (!Number.isInteger(seed) || !Number.isInteger(seeds))
     throw new Error("--seed and --seeds take integers");
-  const runs = Array.from({ length: seeds }, (_, i) => simulate(workload, seed + i));
+  const warmup = Number(values.warmup);
+  if (!Number.isInteger(warmup) || warmup < 0)
+    throw new Error("--warmup takes a non-negative integer");
+  const runs = Array.from({ length: seeds }, (_, i) => simulate(workload, seed + i, { warmup }));
   const results = averageResults(runs);
   if (values.json) {
-    console.log(JSON.stringify({ seed, seeds, results }, null, 2));
+    console.log(JSON.stringify({ seed, seeds, warmup, results }, null, 2));
     return;
   }
   const steps = results[0]?.steps ?? 0;
   const where = typeof file === "string" ? file : "bench/routing/workload.json";
   console.log(
-    `routing bench: ${steps} steps from ${where}, seed ${seed}${seeds > 1 ? `, mean of ${seeds} seeds` : ""}`,
+    `routing bench: ${steps} steps from ${where}, seed ${seed}${seeds > 1 ? `, mean of ${seeds} seeds` : ""}` +
+      (warmup > 0 ? `; warm row after ${warmup} earlier run(s) of ${steps} steps` : ""),
   );
   console.log(formatTable(results));
+  console.log(targetLines(results).join("\n"));
   console.log(describeUse(results).join("\n"));
 }

@@ -1,5 +1,5 @@
 import type { ModelSpec } from "../core/project-config.js";
-import type { RouteRequest } from "../routing/index.js";
+import type { RouteRequest, Rng } from "../routing/index.js";
 import { nextOnLadder, routeByRules, routeLearned, seededRng } from "../routing/index.js";
 import type { RunContext } from "./step-context.js";
 
@@ -10,10 +10,36 @@ function seedOf(text: string): number {
   return h >>> 0;
 }
 
+/** The learned router's randomness for one decision, seeded by where it is made. */
+function decisionRng(ctx: RunContext, req: RouteRequest, attempt: number): Rng {
+  return seededRng(seedOf(`${ctx.task.id}/${req.role}/${req.stepType ?? ""}/${attempt}`));
+}
+
+/**
+ * The code reviewer of a change: with `strategy: learned`, the learned policy's choice (the
+ * cheapest model of another family whose reviews have proved reliable in the situation, else
+ * the rules' reviewer); else the rules. The bench simulates this same function.
+ */
+export function chooseCodeReviewer(
+  ctx: RunContext,
+  req: RouteRequest,
+  attempt: number,
+): { model: ModelSpec; reason: string } {
+  const { models } = ctx.deps.config;
+  if (ctx.history !== undefined) {
+    const decision = routeLearned(models, ctx.history, req, {
+      rng: decisionRng(ctx, req, attempt),
+    });
+    return { model: decision.model, reason: `${decision.reason} [${decision.mode}]` };
+  }
+  return routeByRules(models, req);
+}
+
 /**
  * The model for an author role (planner, implementer): a rung up the escalation ladder after a
  * failed attempt when a ladder is configured; else the learned policy when `strategy: learned`;
- * else the rules. Reviewers always go through the rules (with the author's family excluded).
+ * else the rules. Plan reviewers go through the rules, code reviewers through
+ * {@link chooseCodeReviewer}; either way of another family than the author.
  */
 export function chooseAuthor(
   ctx: RunContext,
@@ -27,10 +53,11 @@ export function chooseAuthor(
     return { model: step.model, reason: step.reason };
   }
   if (ctx.history !== undefined) {
-    const rng = seededRng(
-      seedOf(`${ctx.task.id}/${req.role}/${req.stepType ?? ""}/${options.attempt}`),
-    );
-    const decision = routeLearned(models, ctx.history, req, { rng });
+    const decision = routeLearned(models, ctx.history, req, {
+      rng: decisionRng(ctx, req, options.attempt),
+      // The step's success is judged within the attempts it has left, this one included.
+      attempts: Math.max(1, ctx.deps.config.quality.maxAttempts - options.attempt + 1),
+    });
     return { model: decision.model, reason: `${decision.reason} [${decision.mode}]` };
   }
   return routeByRules(models, req);

@@ -1,5 +1,5 @@
 import type { CodeReview } from "../core/review.js";
-import { routeByRules } from "../routing/index.js";
+import { chooseCodeReviewer } from "./choose-model.js";
 import { currentStep } from "./implementing.js";
 import { askForJson } from "./model-caller.js";
 import { codeReviewerPrompt, parseCodeReview, repairPrompt } from "./role-io.js";
@@ -25,13 +25,17 @@ export async function handleCodeReview(ctx: RunContext): Promise<void> {
     reviewer = recorded.reviewer;
   } else {
     const author = ctx.deps.config.models.models.get(view.lastImplementer ?? "");
-    const decision = routeByRules(ctx.deps.config.models, {
-      role: "code_reviewer",
-      risk: step.risk,
-      area: task.area,
-      stepType: step.type,
-      ...(author ? { authorFamily: author.family } : {}),
-    });
+    const decision = chooseCodeReviewer(
+      ctx,
+      {
+        role: "code_reviewer",
+        risk: step.risk,
+        area: task.area,
+        stepType: step.type,
+        ...(author ? { authorFamily: author.family } : {}),
+      },
+      attempt,
+    );
     await recorder.record({
       type: "routing.decision",
       role: "code_reviewer",
@@ -54,6 +58,12 @@ export async function handleCodeReview(ctx: RunContext): Promise<void> {
       },
       (text) => parseCodeReview(text, step.id),
       (previous, error) => repairPrompt(previous, error, "code_review"),
+      {
+        risk: step.risk,
+        area: task.area,
+        stepType: step.type,
+        ...(author ? { authorFamily: author.family } : {}),
+      },
     );
     if (!answer.ok) {
       await recorder.transition({
@@ -64,7 +74,7 @@ export async function handleCodeReview(ctx: RunContext): Promise<void> {
       return;
     }
     review = answer.value;
-    reviewer = decision.model.name;
+    reviewer = answer.spec.name;
     await recorder.record({ type: "code.reviewed", stepId: step.id, attempt, review, reviewer });
   }
   if (review.status === "approved") {

@@ -155,9 +155,22 @@ describe("routingHistory", () => {
     });
   });
 
-  it("does not measure reviewers", () => {
+  it("measures code reviewers by approvals and leaks (approved, then failed by the gate)", () => {
     const roles = new Set(history.cells().map((c) => c.key.role));
-    expect([...roles].sort()).toEqual(["implementer", "planner"]);
+    expect([...roles].sort()).toEqual(["code_reviewer", "implementer", "planner"]);
+    // Sonnet sent flash's change back and approved pro's, which passed the gate.
+    expect(history.stats("code_reviewer", "claude_sonnet", "services", "low")).toMatchObject({
+      attempts: 2,
+      successes: 1,
+      leaks: 0,
+    });
+    // Pro approved Sonnet's change and the gate failed it: a leak, for both of them.
+    expect(history.stats("code_reviewer", "gemini_pro", "services", "high")).toMatchObject({
+      attempts: 1,
+      successes: 1,
+      leaks: 1,
+    });
+    expect(history.stats("implementer", "claude_sonnet", "services", "high").leaks).toBe(1);
   });
 
   it("counts a rejected plan as the planner's failure", () => {

@@ -11,10 +11,16 @@ export interface CellKey {
   readonly stepType: string;
 }
 
-/** Outcomes of the attempts made in one cell. */
+/**
+ * Outcomes of the attempts made in one cell. For an author: attempts, and those whose change
+ * passed the review and the gate (`successes`). For a code reviewer: reviews, and approvals
+ * (`successes`). `leaks` counts approved changes the gate then failed: what the review let
+ * through, the one trace of a reviewer's misses the log holds.
+ */
 export interface CellStats {
   attempts: number;
   successes: number;
+  leaks: number;
   costUsd: number;
   durationMs: number;
   tokens: TokenUsage;
@@ -23,6 +29,8 @@ export interface CellStats {
 /** One finished attempt: an implementer's change or a planner's plan, and how it fared. */
 export interface AttemptOutcome {
   readonly success: boolean;
+  /** The review approved the change and the gate failed it. */
+  readonly leak?: boolean | undefined;
   readonly costUsd: number;
   readonly durationMs: number;
   readonly tokens?: TokenUsage | undefined;
@@ -32,6 +40,7 @@ export function emptyStats(): CellStats {
   return {
     attempts: 0,
     successes: 0,
+    leaks: 0,
     costUsd: 0,
     durationMs: 0,
     tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
@@ -41,6 +50,7 @@ export function emptyStats(): CellStats {
 function addOutcome(stats: CellStats, outcome: AttemptOutcome): void {
   stats.attempts += 1;
   if (outcome.success) stats.successes += 1;
+  if (outcome.leak === true) stats.leaks += 1;
   stats.costUsd += outcome.costUsd;
   stats.durationMs += outcome.durationMs;
   if (outcome.tokens) {
@@ -55,9 +65,10 @@ const SEP = "\u0000";
 
 /**
  * Success statistics per (role, model, area, risk, step type), with sums over step types and
- * over models kept as well, for the learned router. Only authors are measured: an implementer
- * attempt succeeds when its change passed the code review AND the gate, a planner's plan when
- * the plan review approved it; a reviewer's judgement has no ground truth here.
+ * over models kept as well, for the learned router. An implementer attempt succeeds when its
+ * change passed the code review AND the gate, a planner's plan when the plan review approved
+ * it. A code reviewer's cell counts its reviews, approvals and leaks (approved, then failed by
+ * the gate); a plan review has no gate after it, so plan reviewers are not measured.
  */
 export class RoutingHistory {
   private readonly full = new Map<string, { key: CellKey; stats: CellStats }>();
@@ -120,6 +131,8 @@ interface OpenAttempt {
   durationMs: number;
   tokens: TokenUsage;
   reviewed: boolean;
+  /** The code reviewer of this attempt, once its review is in. */
+  reviewer?: string | undefined;
 }
 
 interface TaskFacts {
@@ -157,11 +170,15 @@ function addCall(
 
 const attemptId = (stepId: string, attempt: number): string => `${stepId}${SEP}${attempt}`;
 
+/** What one event finished: an author's attempt, with its code review when there was one. */
+interface Finished {
+  readonly attempt: OpenAttempt;
+  readonly success: boolean;
+  readonly leak?: boolean;
+}
+
 /** Applies one event to the task's facts; returns the attempt it finished, if any. */
-function applyHistoryEvent(
-  facts: TaskFacts,
-  e: StoredEvent,
-): { attempt: OpenAttempt; success: boolean } | undefined {
+function applyHistoryEvent(facts: TaskFacts, e: StoredEvent): Finished | undefined {
   const b = e.body;
   switch (b.type) {
     case "plan.recorded": {
@@ -217,10 +234,7 @@ function applyHistoryEvent(
 }
 
 /** The events that decide an implementer attempt: a failed edit, the review, the gate. */
-function finishAttempt(
-  facts: TaskFacts,
-  e: StoredEvent,
-): { attempt: OpenAttempt; success: boolean } | undefined {
+function finishAttempt(facts: TaskFacts, e: StoredEvent): Finished | undefined {
   const b = e.body;
   if (
     b.type !== "implementation.recorded" &&
@@ -235,12 +249,14 @@ function finishAttempt(
   let success: boolean | undefined;
   if (b.type === "implementation.recorded") success = b.ok ? undefined : false;
   else if (b.type === "code.reviewed") {
+    open.reviewer = b.reviewer;
     if (b.review.status === "approved") open.reviewed = true;
     else success = false;
   } else success = b.passed && open.reviewed;
   if (success === undefined) return undefined;
   facts.attempts.delete(id);
-  return { attempt: open, success };
+  const leak = b.type === "gate.finished" && open.reviewed && !b.passed;
+  return { attempt: open, success, leak };
 }
 
 /**
@@ -270,10 +286,17 @@ export function routingHistory(events: readonly StoredEvent[]): RoutingHistory {
       const a = done.attempt;
       history.record(a.key, {
         success: done.success,
+        leak: done.leak,
         costUsd: a.costUsd,
         durationMs: a.durationMs,
         tokens: a.tokens,
       });
+      if (a.reviewer !== undefined) {
+        history.record(
+          { ...a.key, role: "code_reviewer", model: a.reviewer },
+          { success: a.reviewed, leak: done.leak, costUsd: 0, durationMs: 0 },
+        );
+      }
     }
   }
   return history;

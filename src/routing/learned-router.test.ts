@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RULES } from "../config/defaults.js";
+import { DEFAULT_MODELS, DEFAULT_RULES } from "../config/defaults.js";
 import type { RawRule } from "../config/file-schemas.js";
 import { KNOWN_STEP_TYPES } from "../core/plan.js";
 import { KNOWN_AREAS, RISKS } from "../core/task.js";
@@ -111,25 +111,69 @@ describe("routeLearned", () => {
     expect(d).toMatchObject({ mode: "rules" });
     expect(d.model.name).toBe("gemini_pro");
     expect(d.reason).toContain(
-      "no model has 10+ attempts above 0.8 success in services medium-risk",
+      "no model has 10+ attempts and a step success of 0.8+ within 3 attempts in services medium-risk",
     );
   });
 
   it("takes the cheapest model proven above 0.8 once it has 10 attempts", () => {
     const history = withRecord(new RoutingHistory(), services, "gemini_flash", 10, 10);
     withRecord(history, services, "gemini_pro", 30, 29);
-    const d = routeLearned(config, history, services, { rng: seededRng(1), explore: 0 });
-    expect(d).toMatchObject({ mode: "learned" });
-    expect(d.model.name).toBe("gemini_flash");
-    expect(d.reason).toContain("learned: 10/10 passed in services medium-risk");
+    const rng = seededRng(1);
+    const picks = Array.from({ length: 100 }, () =>
+      routeLearned(config, history, services, { rng, explore: 0 }),
+    );
+    expect(picks.every((d) => d.mode === "learned")).toBe(true);
+    const flash = picks.filter((d) => d.model.name === "gemini_flash");
+    expect(flash.length).toBeGreaterThan(70);
+    expect(flash[0]?.reason).toContain("learned: 10/10 passed in services medium-risk");
   });
 
-  it("does not trust a model at or below 0.8 posterior mean, however many attempts", () => {
-    // (1 + 79) / (2 + 100) = 0.78
-    const history = withRecord(new RoutingHistory(), services, "gemini_flash", 100, 79);
+  it("does not trust a model whose step success within the attempts stays below 0.8", () => {
+    // Passes 35% of attempts: a step succeeds within 3 attempts about 1 - 0.65^3 = 73% of the time.
+    const history = withRecord(new RoutingHistory(), services, "gemini_flash", 100, 35);
     const d = routeLearned(config, history, services, { rng: seededRng(1), explore: 0 });
     expect(d.model.name).toBe("gemini_pro");
     expect(d.mode).toBe("rules");
+  });
+
+  it("judges the step, not the attempt: 60% per attempt is 94% within 3 attempts", () => {
+    // The seed's per-attempt rule (> 0.8) would never trust this model; within the engine's
+    // three attempts it finishes the step about 1 - 0.4^3 = 94% of the time, at a fraction of
+    // Gemini Pro's price even with its retries counted.
+    const history = withRecord(new RoutingHistory(), services, "gemini_flash", 200, 120);
+    withRecord(history, services, "gemini_pro", 200, 196);
+    const pick = (attempts: number) =>
+      routeLearned(config, history, services, { rng: seededRng(2), explore: 0, attempts });
+    const three = pick(3);
+    expect(three).toMatchObject({ mode: "learned" });
+    expect(three.model.name).toBe("gemini_flash");
+    expect(three.reason).toMatch(/step success >= 0\.9\d within 3 attempts/);
+    // With a single attempt left, 60% is not enough: the proven dearer model is taken.
+    expect(pick(1).model.name).toBe("gemini_pro");
+  });
+
+  it("counts retries up the ladder in the step's success and cost", () => {
+    const laddered = {
+      ...config,
+      routing: { ...config.routing, ladder: ["gemini_flash", "gemini_pro"] },
+    };
+    // Flash passes half its attempts, Pro nearly all: flash first, then Pro, succeeds ~99%.
+    const history = withRecord(new RoutingHistory(), services, "gemini_flash", 200, 100);
+    withRecord(history, services, "gemini_pro", 200, 198);
+    const withLadder = routeLearned(laddered, history, services, {
+      rng: seededRng(3),
+      explore: 0,
+      attempts: 2,
+    });
+    expect(withLadder.model.name).toBe("gemini_flash");
+    expect(withLadder.reason).toMatch(/step success >= 0\.9\d within 2 attempts/);
+    // Without a ladder the retry is on flash again: 1 - 0.5^2 = 75%, below the threshold.
+    const without = routeLearned(config, history, services, {
+      rng: seededRng(3),
+      explore: 0,
+      attempts: 2,
+    });
+    expect(without.model.name).toBe("gemini_pro");
   });
 
   it("weighs cost: of two reliable models the cheaper is chosen almost always", () => {
@@ -212,5 +256,149 @@ describe("routeLearned", () => {
     const d = routeLearned(config, history, req, { rng: seededRng(1), explore: 1 });
     expect(d.model.family).not.toBe("anthropic");
     expect(d.mode).toBe("rules");
+  });
+});
+
+describe("routeLearned: the code reviewer and the pair", () => {
+  const three = modelsConfigFromRaw({
+    ...DEFAULT_MODELS,
+    gpt_mini: {
+      provider: "codex-cli",
+      model: "gpt-5-mini",
+      family: "openai",
+      tier: "cheap",
+      price: { input: 0.25, output: 2, cache_read: 0.025, cache_write: 0 },
+      args: [],
+      env: {},
+      timeout: "15m",
+    },
+  });
+  const tests = { role: "implementer", risk: "low", area: "tests", stepType: "testing" } as const;
+  const reviewOf = (authorFamily: string) =>
+    ({ ...tests, role: "code_reviewer", authorFamily }) as const;
+
+  /** `n` reviews by `reviewer` in the tests/low cell, `leaks` of its approvals failed the gate. */
+  function reviews(history: RoutingHistory, reviewer: string, n: number, leaks: number): void {
+    for (let i = 0; i < n; i++) {
+      history.record(
+        { ...tests, role: "code_reviewer", model: reviewer },
+        { success: true, leak: i < leaks, costUsd: 0, durationMs: 0 },
+      );
+    }
+  }
+
+  it("falls back to the rules' reviewer while a cheaper one has too few reviews", () => {
+    const history = new RoutingHistory();
+    reviews(history, "gpt_mini", 9, 0);
+    const d = routeLearned(three, history, reviewOf("google"), {
+      rng: seededRng(1),
+      exploreReviewer: 0,
+    });
+    expect(d).toMatchObject({ mode: "rules" });
+    expect(d.model.name).toBe("claude_sonnet");
+  });
+
+  it("takes a cheap reviewer of another family once its approvals have held up", () => {
+    const history = new RoutingHistory();
+    reviews(history, "gpt_mini", 60, 0);
+    const d = routeLearned(three, history, reviewOf("google"), {
+      rng: seededRng(1),
+      exploreReviewer: 0,
+    });
+    expect(d).toMatchObject({ mode: "learned" });
+    expect(d.model.name).toBe("gpt_mini");
+  });
+
+  it("does not trust a cheap reviewer whose approvals keep failing the gate", () => {
+    const history = new RoutingHistory();
+    reviews(history, "gpt_mini", 60, 12);
+    const d = routeLearned(three, history, reviewOf("google"), {
+      rng: seededRng(1),
+      exploreReviewer: 0,
+    });
+    expect(d.model.name).toBe("claude_sonnet");
+  });
+
+  it("picks the cheap pair when history shows it succeeds", () => {
+    const history = withRecord(new RoutingHistory(), tests, "gpt_mini", 40, 39);
+    withRecord(history, tests, "claude_sonnet", 40, 40);
+    reviews(history, "gemini_flash", 60, 0);
+    const rng = seededRng(2);
+    const author = routeLearned(three, history, tests, { rng, explore: 0 });
+    expect(author.model.name).toBe("gpt_mini");
+    const reviewer = routeLearned(three, history, reviewOf(author.model.family), {
+      rng,
+      exploreReviewer: 0,
+    });
+    expect(reviewer.model.name).toBe("gemini_flash");
+  });
+
+  it("gives the expected choice, the same every time, for estimates", () => {
+    const history = withRecord(new RoutingHistory(), tests, "gpt_mini", 40, 39);
+    reviews(history, "gemini_flash", 60, 0);
+    const options = { rng: seededRng(4), expected: true, explore: 1, exploreReviewer: 1 };
+    for (let i = 0; i < 50; i++) {
+      expect(routeLearned(three, history, tests, options).model.name).toBe("gpt_mini");
+      expect(routeLearned(three, history, reviewOf("openai"), options).model.name).toBe(
+        "gemini_flash",
+      );
+    }
+    // Without history the expected choice is the rules'.
+    const none = routeLearned(three, new RoutingHistory(), tests, options);
+    expect(none).toMatchObject({ mode: "rules" });
+  });
+
+  it("never explores a cheap reviewer on high-risk steps", () => {
+    const rng = seededRng(3);
+    const high = { ...reviewOf("google"), risk: "high" } as const;
+    for (let i = 0; i < 200; i++) {
+      const d = routeLearned(three, new RoutingHistory(), high, { rng, exploreReviewer: 1 });
+      expect(d.mode).toBe("rules");
+    }
+  });
+
+  it("never breaks cross-review, whatever the history (random histories)", () => {
+    const rng = seededRng(17);
+    const names = [...three.models.keys()];
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)] as T;
+    for (let round = 0; round < 60; round++) {
+      const history = new RoutingHistory();
+      for (let i = 0; i < 200; i++) {
+        const role = pick(["implementer", "code_reviewer"] as const);
+        history.record(
+          {
+            role,
+            model: pick(names),
+            area: pick(KNOWN_AREAS),
+            risk: pick(RISKS),
+            stepType: pick(KNOWN_STEP_TYPES),
+          },
+          { success: rng() < 0.8, leak: rng() < 0.1, costUsd: rng(), durationMs: 1 },
+        );
+      }
+      const req = {
+        role: "implementer",
+        risk: pick(RISKS),
+        area: pick(KNOWN_AREAS),
+        stepType: pick(KNOWN_STEP_TYPES),
+      } as const;
+      // Half the rounds with a ladder (retries counted up it), any number of attempts left.
+      const config =
+        round % 2 === 0 ? three : { ...three, routing: { ...three.routing, ladder: names } };
+      const options = {
+        rng,
+        explore: rng(),
+        exploreReviewer: rng(),
+        attempts: 1 + Math.floor(rng() * 3),
+      };
+      const author = routeLearned(config, history, req, options);
+      const reviewer = routeLearned(
+        config,
+        history,
+        { ...req, role: "code_reviewer", authorFamily: author.model.family },
+        options,
+      );
+      expect(reviewer.model.family).not.toBe(author.model.family);
+    }
   });
 });

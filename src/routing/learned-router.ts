@@ -2,6 +2,7 @@ import type { TokenUsage } from "../core/events.js";
 import type { ModelSpec, ModelsConfig } from "../core/project-config.js";
 import { costOf } from "../providers/cost.js";
 import { authorCandidates, REVIEWER_OF } from "./cross-review.js";
+import { nextOnLadder } from "./escalation-ladder.js";
 import type { RoutingHistory } from "./history.js";
 import type { Rng } from "./rng.js";
 import { sampleBeta } from "./rng.js";
@@ -11,33 +12,70 @@ import { routeByRules } from "./rule-router.js";
 export interface LearnedRouterOptions {
   /** Injected randomness (e.g. `seededRng(seed)`), so decisions can be replayed. */
   readonly rng: Rng;
-  /** Attempts a (role, model, area, risk) cell needs before it is trusted; default 10. */
+  /** Attempts (or reviews) a cell needs before it is trusted; default 10. */
   readonly minSamples?: number | undefined;
-  /** Posterior mean success a trusted model must exceed (the seed's rule); default 0.8. */
+  /**
+   * The seed's "success rate > 0.8", applied to the step: the lower bound (see `confidence`)
+   * of the chance that the step ends with a good change within its attempts, retries included,
+   * that a trusted author must reach; default 0.8.
+   */
   readonly successThreshold?: number | undefined;
-  /** λ in reward = success − λ·(attempt cost / dearest candidate's); default 1. */
-  readonly costWeight?: number | undefined;
+  /**
+   * Attempts the step has left, this one included (the engine's `quality.max_attempts` on a
+   * first attempt); default 3. Retries climb `routing.ladder` when one is configured, else they
+   * are counted on the same model.
+   */
+  readonly attempts?: number | undefined;
+  /** z of the one-sided lower bound on a model's pass rate (default 1.645: 95%). */
+  readonly confidence?: number | undefined;
   /**
    * Probability of following the Thompson draw when it favours a cheaper model that is not
-   * trusted yet (too few attempts, or a mean not above the threshold); default 0.5.
+   * trusted yet (too few attempts, or a step success not proved above the threshold);
+   * default 0.5.
    */
   readonly explore?: number | undefined;
   /**
    * Pseudo-attempts a cell borrows from the same model's record at the same risk in other
-   * areas, as its prior (default 4): a model that fails high-risk work elsewhere is rarely
+   * areas, as its prior (default 8): a model that fails high-risk work elsewhere is rarely
    * explored on it here. Trust still needs the cell's own attempts.
    */
   readonly priorWeight?: number | undefined;
-  /** Tokens of a typical review of the author's work, priced on the reviewer the rules pick. */
+  /** Tokens of a typical review of the author's work, priced on the reviewer it would get. */
   readonly reviewUsage?: TokenUsage | undefined;
+  /**
+   * Defects assumed to slip past review AND gate for each one the gate caught after an
+   * approval (κ; default 1, a gate that catches about half of what reviews miss). An author's
+   * success counts `leaks · κ` against it, so a cheap pair whose approvals the gate keeps
+   * failing is not taken for a good one.
+   */
+  readonly leakPenalty?: number | undefined;
+  /**
+   * Highest leak rate (approvals the gate then failed, per approval) at which a code reviewer
+   * is trusted in a cell; default 0.04.
+   */
+  readonly maxLeak?: number | undefined;
+  /**
+   * Probability of trying a cheaper code reviewer that has no record yet (never on high-risk
+   * steps); default 0.5.
+   */
+  readonly exploreReviewer?: number | undefined;
+  /**
+   * The expected choice instead of a sampled one: posterior means instead of Thompson draws,
+   * and no exploration (for estimates).
+   */
+  readonly expected?: boolean | undefined;
 }
 
 export const LEARNED_DEFAULTS = {
   minSamples: 10,
   successThreshold: 0.8,
-  costWeight: 1,
+  attempts: 3,
+  confidence: 1.645,
   explore: 0.5,
-  priorWeight: 4,
+  priorWeight: 8,
+  leakPenalty: 1,
+  maxLeak: 0.04,
+  exploreReviewer: 0.5,
 } as const;
 
 /** A routing decision with how it was reached. */
@@ -50,17 +88,51 @@ export interface LearnedDecision extends RouteDecision {
 const SEED_USAGE: TokenUsage = { input: 2000, output: 1000, cacheRead: 0, cacheWrite: 0 };
 const SEED_REVIEW_USAGE: TokenUsage = { input: 2000, output: 500, cacheRead: 0, cacheWrite: 0 };
 
-interface Candidate {
+/** Leak-rate prior: Beta(0.2, 1.8), a mean of 0.1 worth two observations. */
+const LEAK_PRIOR = { a: 0.2, b: 1.8 } as const;
+
+/** What history says of one model as an author in the situation. */
+interface Posterior {
   readonly model: ModelSpec;
+  /** The cell's own attempts. */
+  readonly own: number;
+  /** The cell's own attempts plus those borrowed from other areas (at most `priorWeight`). */
   readonly attempts: number;
   readonly successes: number;
-  readonly mean: number;
-  readonly relativeCost: number;
-  /** The success rate drawn from the posterior. */
-  readonly theta: number;
-  readonly score: number;
+  /** Pass rate (review and gate) ~ Beta(a, b). */
+  readonly a: number;
+  readonly b: number;
+  /** Leak rate (approved, then failed by the gate) ~ Beta(leakA, leakB). */
+  readonly leakA: number;
+  readonly leakB: number;
+  /** One attempt's cost: the author's tokens and the review it would get. */
+  readonly cost: number;
 }
 
+/** One attempt as the estimate sees it: pass rate q, a good change s (= q − κ·leak), cost. */
+interface AttemptView {
+  readonly q: number;
+  readonly s: number;
+  readonly cost: number;
+}
+
+/** Expected cost and success of a step whose attempts are tried in order until one passes. */
+interface StepEstimate {
+  readonly success: number;
+  readonly cost: number;
+}
+
+interface Candidate {
+  readonly post: Posterior;
+  /** The first attempt's cost relative to the dearest candidate's. */
+  readonly relativeCost: number;
+  /** With posterior means. */
+  readonly mean: StepEstimate;
+  /** With the pass rate's lower bound on this model (means for the retries' models). */
+  readonly lower: StepEstimate;
+  /** With Thompson draws (means for estimates). */
+  readonly sampled: StepEstimate;
+}
 /** The average tokens of an attempt in this situation (any model), else the seed's size. */
 function typicalUsage(history: RoutingHistory, req: RouteRequest): TokenUsage {
   const group = history.groupStats(req.role, req.area, req.risk);
@@ -76,9 +148,13 @@ function typicalUsage(history: RoutingHistory, req: RouteRequest): TokenUsage {
   };
 }
 
-/** An attempt's cost on `author`: its own tokens plus the review by the reviewer the rules pick. */
+/**
+ * An attempt's cost on `author`: its own tokens plus the review it would get (the learned
+ * reviewer for code, without exploring; the rules' reviewer for plans).
+ */
 function attemptCost(
   config: ModelsConfig,
+  history: RoutingHistory,
   req: RouteRequest,
   author: ModelSpec,
   usage: TokenUsage,
@@ -87,12 +163,17 @@ function attemptCost(
   const reviewerRole = REVIEWER_OF[req.role];
   const own = costOf(usage, author.price);
   if (reviewerRole === undefined) return own;
-  const reviewer = routeByRules(config, {
-    ...req,
-    role: reviewerRole,
-    authorFamily: author.family,
-  });
-  return own + costOf(options.reviewUsage ?? SEED_REVIEW_USAGE, reviewer.model.price);
+  const reviewReq = { ...req, role: reviewerRole, authorFamily: author.family };
+  const reviewer =
+    reviewerRole === "code_reviewer"
+      ? chooseReviewer(config, history, reviewReq, options, false).model
+      : routeByRules(config, reviewReq).model;
+  return own + costOf(options.reviewUsage ?? SEED_REVIEW_USAGE, reviewer.price);
+}
+
+/** A Thompson draw from Beta(a, b), or its mean when the expected choice is asked for. */
+function draw(a: number, b: number, options: LearnedRouterOptions): number {
+  return options.expected === true ? a / (a + b) : sampleBeta(a, b, options.rng);
 }
 
 /** Beta prior of a cell: 1 + the model's success share at this risk in other areas, weighted. */
@@ -101,61 +182,158 @@ function prior(
   req: RouteRequest,
   model: string,
   weight: number,
-): { a: number; b: number } {
+): { a: number; b: number; weight: number; leaks: number } {
   const all = history.riskStats(req.role, model, req.risk);
   const here = history.stats(req.role, model, req.area, req.risk);
   const n = all.attempts - here.attempts;
-  if (n <= 0) return { a: 1, b: 1 };
+  if (n <= 0) return { a: 1, b: 1, weight: 0, leaks: 0 };
   const w = Math.min(weight, n);
   const share = (all.successes - here.successes) / n;
-  return { a: 1 + w * share, b: 1 + w * (1 - share) };
+  const leaks = (w * (all.leaks - here.leaks)) / n;
+  return { a: 1 + w * share, b: 1 + w * (1 - share), weight: w, leaks };
 }
 
-/** Each allowed model's posterior and its Thompson-sampled reward, in configuration order. */
+/** A model's record as an author in the situation, with a prior from other areas. */
+function posteriorOf(
+  history: RoutingHistory,
+  req: RouteRequest,
+  model: ModelSpec,
+  cost: number,
+  options: LearnedRouterOptions,
+): Posterior {
+  const s = history.stats(req.role, model.name, req.area, req.risk);
+  const p = prior(history, req, model.name, options.priorWeight ?? LEARNED_DEFAULTS.priorWeight);
+  return {
+    model,
+    own: s.attempts,
+    // Attempts borrowed from the same risk elsewhere count towards trust, at most priorWeight.
+    attempts: s.attempts + p.weight,
+    successes: s.successes,
+    a: p.a + s.successes,
+    b: p.b + s.attempts - s.successes,
+    leakA: LEAK_PRIOR.a + p.leaks + s.leaks,
+    leakB: LEAK_PRIOR.b + p.weight - p.leaks + s.attempts - s.leaks,
+    cost,
+  };
+}
+
+/** The models of the step's attempts after the first: up the ladder, else the same model. */
+function retryModels(
+  config: ModelsConfig,
+  req: RouteRequest,
+  first: ModelSpec,
+  retries: number,
+): ModelSpec[] {
+  const ladder = config.routing.ladder;
+  const out: ModelSpec[] = [];
+  let previous = first;
+  for (let i = 0; i < retries; i++) {
+    previous = ladder === undefined ? first : nextOnLadder(config, ladder, previous, req).model;
+    out.push(previous);
+  }
+  return out;
+}
+
+/** The expected cost and success of attempts tried in order until one passes. */
+function estimateStep(attempts: readonly AttemptView[]): StepEstimate {
+  let reach = 1;
+  let cost = 0;
+  let success = 0;
+  for (const a of attempts) {
+    cost += reach * a.cost;
+    success += reach * a.s;
+    reach *= 1 - a.q;
+  }
+  return { success, cost };
+}
+
+/** Cost per good step: what a successful step costs, failed attempts and steps included. */
+const perSuccess = (e: StepEstimate): number => e.cost / Math.max(e.success, 1e-9);
+
+/**
+ * Every allowed author's step estimate: the chance that the step ends with a good change
+ * within its attempts (this model first, retries up the ladder) and the expected cost. A good
+ * change is one that passed review and gate, less κ times the leak rate (approvals the gate
+ * failed: the trace of defects that got past both unseen).
+ */
 function scoreCandidates(
   config: ModelsConfig,
   history: RoutingHistory,
   req: RouteRequest,
   options: LearnedRouterOptions,
 ): Candidate[] {
-  const models = authorCandidates(config, req);
   const usage = typicalUsage(history, req);
-  const costs = models.map((m) => attemptCost(config, req, m, usage, options));
-  const dearest = Math.max(0, ...costs);
-  const weight = options.costWeight ?? LEARNED_DEFAULTS.costWeight;
-  const priorWeight = options.priorWeight ?? LEARNED_DEFAULTS.priorWeight;
-  return models.map((model, i) => {
-    const s = history.stats(req.role, model.name, req.area, req.risk);
-    const failures = s.attempts - s.successes;
-    const p = prior(history, req, model.name, priorWeight);
-    const theta = sampleBeta(p.a + s.successes, p.b + failures, options.rng);
-    const relativeCost = dearest > 0 ? (costs[i] ?? 0) / dearest : 0;
+  const kappa = options.leakPenalty ?? LEARNED_DEFAULTS.leakPenalty;
+  const z = options.confidence ?? LEARNED_DEFAULTS.confidence;
+  const retries = Math.max(0, (options.attempts ?? LEARNED_DEFAULTS.attempts) - 1);
+  const posts = new Map<string, Posterior>();
+  const sampled = new Map<string, AttemptView>();
+  const postOf = (m: ModelSpec): Posterior => {
+    let p = posts.get(m.name);
+    if (!p) {
+      p = posteriorOf(
+        history,
+        req,
+        m,
+        attemptCost(config, history, req, m, usage, options),
+        options,
+      );
+      posts.set(m.name, p);
+    }
+    return p;
+  };
+  const view = (p: Posterior, q: number, leak: number): AttemptView => ({
+    q,
+    s: Math.max(0, q - kappa * leak),
+    cost: p.cost,
+  });
+  const meanView = (m: ModelSpec): AttemptView => {
+    const p = postOf(m);
+    return view(p, p.a / (p.a + p.b), p.leakA / (p.leakA + p.leakB));
+  };
+  const lowerView = (m: ModelSpec): AttemptView => {
+    const p = postOf(m);
+    const n = p.a + p.b;
+    const q = p.a / n;
+    return view(
+      p,
+      Math.max(0, q - z * Math.sqrt((q * (1 - q)) / (n + 1))),
+      p.leakA / (p.leakA + p.leakB),
+    );
+  };
+  // One draw per model and decision, whether it is tried first or as a retry.
+  const sampledView = (m: ModelSpec): AttemptView => {
+    let v = sampled.get(m.name);
+    if (!v) {
+      const p = postOf(m);
+      v = view(p, draw(p.a, p.b, options), draw(p.leakA, p.leakB, options));
+      sampled.set(m.name, v);
+    }
+    return v;
+  };
+  const models = authorCandidates(config, req);
+  const dearest = Math.max(0, ...models.map((m) => postOf(m).cost));
+  return models.map((model) => {
+    const then = retryModels(config, req, model, retries);
     return {
-      model,
-      attempts: s.attempts,
-      successes: s.successes,
-      mean: (1 + s.successes) / (2 + s.attempts),
-      relativeCost,
-      theta,
-      score: theta - weight * relativeCost,
+      post: postOf(model),
+      relativeCost: dearest > 0 ? postOf(model).cost / dearest : 0,
+      mean: estimateStep([meanView(model), ...then.map(meanView)]),
+      lower: estimateStep([lowerView(model), ...then.map(meanView)]),
+      sampled: estimateStep([sampledView(model), ...then.map(sampledView)]),
     };
   });
 }
 
 /** The relative cost of a model among the candidates; unknown models count as dearest. */
 function relativeCostOf(candidates: readonly Candidate[], model: ModelSpec | undefined): number {
-  return candidates.find((c) => c.model.name === model?.name)?.relativeCost ?? 1;
+  return candidates.find((c) => c.post.model.name === model?.name)?.relativeCost ?? 1;
 }
 
-const cheapest = (list: readonly Candidate[]): Candidate | undefined =>
+/** The candidate with the lowest sampled cost per good step. */
+const cheapestPerSuccess = (list: readonly Candidate[]): Candidate | undefined =>
   list.reduce<Candidate | undefined>(
-    (a, c) => (a === undefined || c.relativeCost < a.relativeCost ? c : a),
-    undefined,
-  );
-
-const best = (list: readonly Candidate[]): Candidate | undefined =>
-  list.reduce<Candidate | undefined>(
-    (a, c) => (a === undefined || c.score > a.score ? c : a),
+    (a, c) => (a === undefined || perSuccess(c.sampled) < perSuccess(a.sampled) ? c : a),
     undefined,
   );
 
@@ -164,20 +342,98 @@ function situation(req: RouteRequest): string {
 }
 
 /**
- * Picks an author model (planner or implementer) from history, by Thompson sampling: each
- * model the cross-review rule allows draws a success rate from its Beta posterior (Beta(1 +
- * successes, 1 + failures), with a prior borrowed from its record at this risk in other areas)
- * and scores reward = draw − λ·relative cost (its attempt plus the review it entails).
+ * The code reviewer of an author's change: any configured model of another family than the
+ * author (the cross-review rule is never relaxed). A reviewer is trusted in a situation once it
+ * has `minSamples` reviews there and its leak rate (approvals the gate then failed, per
+ * approval; Beta posterior) is at most `maxLeak`; the cheapest trusted reviewer whose sampled
+ * leak rate is within the limit is used, else the one the rules pick. With `explore`, a
+ * cheaper reviewer with fewer than `minSamples` reviews is tried with probability
+ * `exploreReviewer`, except on high-risk steps.
+ */
+function chooseReviewer(
+  config: ModelsConfig,
+  history: RoutingHistory,
+  req: RouteRequest,
+  options: LearnedRouterOptions,
+  explore: boolean,
+): LearnedDecision {
+  const rule = routeByRules(config, req);
+  const family = req.authorFamily;
+  if (family === undefined || !config.routing.crossReview) return { ...rule, mode: "rules" };
+  const minSamples = options.minSamples ?? LEARNED_DEFAULTS.minSamples;
+  const maxLeak = options.maxLeak ?? LEARNED_DEFAULTS.maxLeak;
+  const usage = options.reviewUsage ?? SEED_REVIEW_USAGE;
+  const ruleCost = costOf(usage, rule.model.price);
+  const where = situation(req);
+  const others = [...config.models.values()]
+    .filter((m) => m.family !== family)
+    .map((m) => {
+      const s = history.stats("code_reviewer", m.name, req.area, req.risk);
+      const a = LEAK_PRIOR.a + s.leaks;
+      const b = LEAK_PRIOR.b + s.successes - s.leaks;
+      return { m, s, cost: costOf(usage, m.price), mean: a / (a + b), a, b };
+    })
+    .sort((x, y) => x.cost - y.cost);
+  const trusted = others.find(
+    (o) =>
+      o.cost < ruleCost &&
+      o.s.attempts >= minSamples &&
+      o.mean <= maxLeak &&
+      draw(o.a, o.b, options) <= maxLeak,
+  );
+  const chosenCost = trusted?.cost ?? ruleCost;
+  const untried = others.find((o) => o.cost < chosenCost && o.s.attempts < minSamples);
+  if (
+    explore &&
+    options.expected !== true &&
+    untried &&
+    req.risk !== "high" &&
+    options.rng() < (options.exploreReviewer ?? LEARNED_DEFAULTS.exploreReviewer)
+  ) {
+    return {
+      model: untried.m,
+      mode: "explore",
+      reason:
+        `${req.role}=${untried.m.name} (exploring: ${untried.s.attempts} reviews in ${where}, ` +
+        `cross-check of ${family})`,
+    };
+  }
+  if (trusted) {
+    const { s } = trusted;
+    return {
+      model: trusted.m,
+      mode: "learned",
+      reason:
+        `${req.role}=${trusted.m.name} (learned: ${s.leaks} of ${s.successes} approvals in ` +
+        `${where} failed the gate, leak ${trusted.mean.toFixed(3)} <= ${maxLeak}; cross-check ` +
+        `of ${family})`,
+    };
+  }
+  return { ...rule, mode: "rules" };
+}
+
+/**
+ * Picks a model for a role from history.
  *
- * - A model is trusted once its (role, model, area, risk) cell has `minSamples` attempts and a
- *   posterior mean above `successThreshold` (the seed's "success rate > 0.8"). The cheapest
- *   trusted model whose draw clears the threshold is used (else the best-scoring trusted one).
- * - When the best score belongs to a model with fewer samples that is cheaper than that choice,
- *   it is tried with probability `explore`: only a cheaper model can lower the cost.
+ * Authors (planner, implementer): for each model the cross-review rule allows, the step it
+ * would lead to is estimated from history: the chance of a good change within the attempts
+ * left (this model first, retries up `routing.ladder`, else on the same model) and the
+ * expected cost of those attempts with their reviews. A model's pass rate (review and gate) is
+ * Beta(1 + successes, 1 + failures), with a prior borrowed from its record at this risk in
+ * other areas; a good change is a pass less κ times the leak rate (approvals the gate failed).
+ *
+ * - A model is trusted once its cell has `minSamples` attempts (own and borrowed) and the
+ *   step's success, with the lower bound of its pass rate, is at least `successThreshold`: the
+ *   seed's "success rate > 0.8" on what the user gets, a finished step, rather than on one
+ *   attempt. Of the trusted models the one with the lowest cost per good step is used, by
+ *   Thompson draws (posterior means for estimates).
+ * - When the draws favour a model that is not trusted yet, reaches the threshold in its draw
+ *   and is cheaper per attempt than that choice, it is tried with probability `explore`.
  * - With no trusted model the rules decide.
  *
- * Reviewer roles are always routed by the rules (their success is not measured), which keep
- * the reviewer's family apart from the author's.
+ * Code reviewers: the cheapest model of another family whose reviews have proved reliable in
+ * the situation (see `maxLeak`), else the rules' reviewer. Plan reviewers follow the rules
+ * (a plan review has no gate after it to check it against).
  */
 export function routeLearned(
   config: ModelsConfig,
@@ -185,42 +441,51 @@ export function routeLearned(
   req: RouteRequest,
   options: LearnedRouterOptions,
 ): LearnedDecision {
+  if (req.role === "code_reviewer") return chooseReviewer(config, history, req, options, true);
   if (REVIEWER_OF[req.role] === undefined) return { ...routeByRules(config, req), mode: "rules" };
   const minSamples = options.minSamples ?? LEARNED_DEFAULTS.minSamples;
   const threshold = options.successThreshold ?? LEARNED_DEFAULTS.successThreshold;
+  const attempts = options.attempts ?? LEARNED_DEFAULTS.attempts;
   const candidates = scoreCandidates(config, history, req, options);
-  const trusted = candidates.filter((c) => c.attempts >= minSamples && c.mean > threshold);
-  const exploit = cheapest(trusted.filter((c) => c.theta > threshold)) ?? best(trusted);
+  const trusted = candidates.filter(
+    (c) => c.post.attempts >= minSamples && c.lower.success >= threshold,
+  );
+  const exploit = cheapestPerSuccess(trusted);
   const rule = exploit ? undefined : routeByRules(config, req);
   const usedCost = exploit?.relativeCost ?? relativeCostOf(candidates, rule?.model);
-  const drawn = best(candidates);
+  const drawn = cheapestPerSuccess(candidates.filter((c) => c.sampled.success >= threshold));
   const where = situation(req);
   if (
+    options.expected !== true &&
     drawn &&
     !trusted.includes(drawn) &&
     drawn.relativeCost < usedCost &&
     options.rng() < (options.explore ?? LEARNED_DEFAULTS.explore)
   ) {
+    const p = drawn.post;
     return {
-      model: drawn.model,
+      model: p.model,
       mode: "explore",
-      reason: `${req.role}=${drawn.model.name} (exploring: ${drawn.successes}/${drawn.attempts} passed in ${where})`,
+      reason: `${req.role}=${p.model.name} (exploring: ${p.successes}/${p.own} passed in ${where})`,
     };
   }
   if (exploit) {
+    const p = exploit.post;
     return {
-      model: exploit.model,
+      model: p.model,
       mode: "learned",
       reason:
-        `${req.role}=${exploit.model.name} (learned: ${exploit.successes}/${exploit.attempts} ` +
-        `passed in ${where}, posterior mean ${exploit.mean.toFixed(2)} > ${threshold}, relative ` +
-        `cost ${exploit.relativeCost.toFixed(2)})`,
+        `${req.role}=${p.model.name} (learned: ${p.successes}/${p.own} passed in ${where}; ` +
+        `step success >= ${exploit.lower.success.toFixed(2)} within ${attempts} attempts ` +
+        `(threshold ${threshold}), $${perSuccess(exploit.mean).toFixed(4)} per good step)`,
     };
   }
   const decision = rule ?? routeByRules(config, req);
   return {
     ...decision,
     mode: "rules",
-    reason: `${decision.reason}; no model has ${minSamples}+ attempts above ${threshold} success in ${where}`,
+    reason:
+      `${decision.reason}; no model has ${minSamples}+ attempts and a step success of ` +
+      `${threshold}+ within ${attempts} attempts in ${where}`,
   };
 }
