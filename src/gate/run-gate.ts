@@ -17,6 +17,7 @@ import {
 import { findingsHeadline, formatFindings } from "./findings-text.js";
 import { isDocFile } from "./levels.js";
 import { SETUP_TIMEOUT_MS } from "./baseline.js";
+import { SetupLeftovers } from "./setup-leftovers.js";
 
 /** Lines of output shown under a timeout or a missing command. */
 const TAIL_LINES = 10;
@@ -103,13 +104,20 @@ export async function runGate(input: GateInput): Promise<GateResult> {
   const specs = checksOf(input.quality, input.level);
   await mkdir(input.logDir, { recursive: true });
   const runs: CheckRun[] = [];
-  const setup = await runSetup(input);
-  if (setup !== undefined) runs.push(setup);
-  else {
-    for (const spec of specs) {
-      input.signal?.throwIfAborted();
-      runs.push(await runCheck(spec, input));
+  const leftovers = await SetupLeftovers.before(input.runner, input.cwd);
+  try {
+    const setup = await runSetup(input);
+    await leftovers.afterSetup();
+    if (setup !== undefined) runs.push(setup);
+    else {
+      if (specs.some((spec) => spec.kind === "hooks")) await leftovers.stageChange();
+      for (const spec of specs) {
+        input.signal?.throwIfAborted();
+        runs.push(await runCheck(spec, input));
+      }
     }
+  } finally {
+    await leftovers.remove();
   }
   const passed = runs.every((run) => run.result.passed);
   const breaking = runs.some((run) => run.spec.kind === "breaking" && !run.result.passed);
