@@ -116,7 +116,7 @@ describe("model failures in the engine", () => {
           ],
         },
       }),
-      wrapProvider: failing("claude", ["implementer"], "timeout"),
+      wrapProvider: failing("claude", ["implementer"], "overloaded"),
     });
     const outcome = await harness.run();
     expect(outcome.status).toBe("DONE");
@@ -129,7 +129,7 @@ describe("model failures in the engine", () => {
     const note = events.find((b) => b.type === "note" && b.message.includes("cooled down"));
     expect(note).toMatchObject({ level: "warn" });
     expect(note?.type === "note" ? note.message : "").toMatch(
-      /^model claude cooled down until .* after 3 failed call\(s\) in a row \(last: claude: timeout: scripted outage\)/,
+      /^model claude cooled down until .* after 3 failed call\(s\) in a row \(last: claude: overloaded: scripted outage\)/,
     );
     const message = await harness.repo.sh("log", "-1", "--format=%B", "orchestrator/T-1");
     expect(message).toContain("Implemented-By: gpt");

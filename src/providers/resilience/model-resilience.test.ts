@@ -90,7 +90,7 @@ describe("ModelResilience retries", () => {
     expect(s.events.map((e) => e.type)).toEqual(["retry", "retry"]);
   });
 
-  it.each(["rate_limit", "overloaded", "timeout", "network"] as const)(
+  it.each(["rate_limit", "overloaded", "network"] as const)(
     "retries %s up to max_retries before giving the model up",
     async (kind) => {
       const s = setup({ maxRetries: 2, fallback: false }, { claude: [kind] });
@@ -100,8 +100,8 @@ describe("ModelResilience retries", () => {
     },
   );
 
-  it("retries a nonzero exit only once", async () => {
-    const s = setup({ fallback: false }, { claude: ["nonzero_exit"] });
+  it.each(["nonzero_exit", "timeout"] as const)("retries %s only once", async (kind) => {
+    const s = setup({ fallback: false }, { claude: [kind] });
     await s.run(claude, []);
     expect(s.calls).toEqual(["claude", "claude"]);
   });

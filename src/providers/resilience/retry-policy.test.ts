@@ -3,13 +3,13 @@ import { PROVIDER_ERROR_KINDS } from "../../core/provider-errors.js";
 import { backoffDelay, coolsDownAtOnce, retriesAllowed } from "./retry-policy.js";
 
 describe("retriesAllowed", () => {
-  it("retries transient kinds up to max_retries, a nonzero exit once, the rest never", () => {
+  it("retries transient kinds up to max_retries, a timeout and a nonzero exit once, the rest never", () => {
     const table = Object.fromEntries(PROVIDER_ERROR_KINDS.map((k) => [k, retriesAllowed(k, 3)]));
     expect(table).toEqual({
       auth: 0,
       rate_limit: 3,
       overloaded: 3,
-      timeout: 3,
+      timeout: 1,
       bad_request: 0,
       malformed_output: 0,
       binary_missing: 0,

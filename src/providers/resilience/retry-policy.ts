@@ -8,16 +8,17 @@ export interface BackoffSettings {
 
 /**
  * How many times a failure of this kind is retried on the same model: transient kinds up to
- * `maxRetries`, a bare nonzero exit once, the rest (auth, bad request, missing binary,
- * malformed output) never — retrying would get the same answer.
+ * `maxRetries`; a timeout and a bare nonzero exit once (a call that hung for its whole timeout
+ * is unlikely to finish on the third try, and each try costs the full timeout); the rest (auth,
+ * bad request, missing binary, malformed output) never — retrying would get the same answer.
  */
 export function retriesAllowed(kind: ProviderErrorKind, maxRetries: number): number {
   switch (kind) {
     case "rate_limit":
     case "overloaded":
-    case "timeout":
     case "network":
       return maxRetries;
+    case "timeout":
     case "nonzero_exit":
       return Math.min(1, maxRetries);
     case "auth":
