@@ -48,8 +48,12 @@ export function describeEvent(e: StoredEvent, view: TaskView, out: Output): stri
       return `${head} code review by ${b.reviewer}: ${
         b.review.status === "approved" ? c.green("approved") : c.yellow(b.review.status)
       }${b.review.review.required_changes.length ? ` (${b.review.review.required_changes.join("; ")})` : ""}`;
+    case "gate.baseline":
+      return `${head} baseline at ${b.sha.slice(0, 10)}: ${
+        b.reused ? "reused from the cache" : `ran ${b.ran.join(", ")}`
+      }`;
     case "gate.finished":
-      return `${head} quality gate ${b.level}: ${
+      return `${head} quality gate ${b.level}${b.levelReason === undefined ? "" : ` (${b.levelReason})`}: ${
         b.passed ? c.green("passed") : c.red("failed")
       } ${b.checks.map((ch) => `${ch.name}:${ch.passed ? "ok" : "FAIL"}`).join(" ")}${failureHint(b.checks)}`;
     case "implementation.recorded":

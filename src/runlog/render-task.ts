@@ -134,7 +134,9 @@ function checkLine(c: GateCheckResult): string {
 function gateLines(gate: NonNullable<StepAttempt["gate"]>): string[] {
   const checks = gate.checks.map(checkLine).join("; ");
   const lines = [
-    `  - Quality gate ${gate.level}: **${gate.passed ? "passed" : "failed"}**` +
+    `  - Quality gate ${gate.level}` +
+      (gate.levelReason === undefined ? "" : ` (${gate.levelReason})`) +
+      `: **${gate.passed ? "passed" : "failed"}**` +
       (checks === "" ? " (no checks)" : ` — ${checks}`),
   ];
   for (const c of gate.checks.filter((ch) => !ch.passed && ch.summary.trim() !== "")) {

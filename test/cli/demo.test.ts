@@ -26,7 +26,8 @@ describe("orchestrator demo", () => {
     if (!repo) return;
     // The story of the script: a review sends S1 back once, the lint check fails S2 once.
     expect(result.stdout).toMatch(/needs_changes/);
-    expect(result.stdout).toMatch(/quality gate \w+: failed lint:FAIL/);
+    expect(result.stdout).toMatch(/quality gate SMALL \(low-risk small change .*\): passed/);
+    expect(result.stdout).toMatch(/quality gate MEDIUM \(final step[^\n]*\): failed lint:FAIL/);
     expect(result.stdout).toContain("SCRIPTED");
 
     const log = await git(repo, "log", "--reverse", "--format=%s", "main..orchestrator/DEMO-1");

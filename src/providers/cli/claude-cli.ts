@@ -99,7 +99,10 @@ export const claudeCli: CliDialect = {
     if (found === undefined) return unstructuredFailure(spec, binary, result, "no result object");
     if (found.is_error) {
       const message = found.result ?? `Claude Code reported ${found.subtype}`;
-      return reportedFailure(spec, `${found.subtype}: ${message}`, {
+      // Claude Code reports API errors with subtype "success" and is_error: only other
+      // subtypes (error_max_turns, error_during_execution) say something of their own.
+      const text = found.subtype === "success" ? message : `${found.subtype}: ${message}`;
+      return reportedFailure(spec, text, {
         status: found.api_error_status ?? undefined,
         // error_max_turns and error_during_execution: the agent did not finish.
         fallback: "nonzero_exit",

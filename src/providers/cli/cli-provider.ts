@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
-import { delimiter, isAbsolute, join, resolve } from "node:path";
+import { basename, delimiter, isAbsolute, join, resolve } from "node:path";
 import { UserError } from "../../core/errors.js";
 import type {
   ModelProvider,
@@ -124,7 +124,8 @@ export class CliProvider implements ModelProvider {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     const versionText = version.stdout.trim().split("\n")[0] ?? "";
-    const found = `${this.binary} ${versionText} at ${path}`.replace(/\s+/g, " ");
+    const name = this.binary === path ? basename(path) : this.binary;
+    const found = `${name} ${versionText} at ${path}`.replace(/\s+/g, " ");
     if (version.exitCode !== 0 || versionText === "") {
       return {
         ok: false,
