@@ -55,7 +55,9 @@ describe("orchestrator log", () => {
     expect(byTask.stdout).toContain("# Orchestrator run log: task T-1");
     expect(byTask.stdout).toContain("- **Outcome:** **DONE**");
     expect(byTask.stdout).toContain("    - Required: Name the file better");
-    expect(byTask.stdout).toMatch(/Quality gate MEDIUM \(final step[^\n]*\): \*\*passed\*\* — test passed in/);
+    expect(byTask.stdout).toMatch(
+      /Quality gate MEDIUM \(final step[^\n]*\): \*\*passed\*\* — test passed in/,
+    );
     const shas = (await r.sh("log", "--format=%h", "--abbrev=10", "main..orchestrator/T-1"))
       .split("\n")
       .filter((s) => s !== "");
