@@ -13,7 +13,7 @@ import { handleCodeReview } from "./code-review.js";
 import { handleImplementing } from "./implementing.js";
 import { handlePlanning, handlePlanReview } from "./planning.js";
 import type { EngineDeps } from "./ports.js";
-import { handleQualityGate } from "./quality-gate.js";
+import { handleQualityGate, startBaselinePrewarm } from "./quality-gate.js";
 import type { RunContext } from "./step-context.js";
 import { handleStepBoundary } from "./step-complete.js";
 import { allEvents } from "./all-events.js";
@@ -127,29 +127,39 @@ export class Engine {
       ...(this.deps.childEnv ? { childEnv: this.deps.childEnv } : {}),
       ...(await this.policyState(task, recorder)),
     };
-    for (;;) {
-      const handler = HANDLERS[view.status];
-      if (!handler) return outcome(false);
-      if (this.deps.clock.now() - startedAt > task.timeoutMs || deadline.aborted) {
-        await recorder.transition({
-          type: "ESCALATE",
-          reason: "timeout",
-          detail: `task ran longer than its timeout of ${Math.round(task.timeoutMs / 1000)} s`,
-        });
-        continue;
-      }
-      if (outer?.aborted) return outcome(true);
-      try {
-        await handler(ctx);
-      } catch (error) {
-        if (isAborted(outer)) return outcome(true);
-        if (isAborted(deadline)) continue;
-        if (error instanceof BudgetExceededError) {
-          await recorder.transition({ type: "ESCALATE", reason: "budget", detail: error.message });
+    // The baseline of the base commit is built while the task plans; the run never outlives it.
+    const prewarm = startBaselinePrewarm(ctx);
+    try {
+      for (;;) {
+        const handler = HANDLERS[view.status];
+        if (!handler) return outcome(false);
+        if (this.deps.clock.now() - startedAt > task.timeoutMs || deadline.aborted) {
+          await recorder.transition({
+            type: "ESCALATE",
+            reason: "timeout",
+            detail: `task ran longer than its timeout of ${Math.round(task.timeoutMs / 1000)} s`,
+          });
           continue;
         }
-        throw error;
+        if (outer?.aborted) return outcome(true);
+        try {
+          await handler(ctx);
+        } catch (error) {
+          if (isAborted(outer)) return outcome(true);
+          if (isAborted(deadline)) continue;
+          if (error instanceof BudgetExceededError) {
+            await recorder.transition({
+              type: "ESCALATE",
+              reason: "budget",
+              detail: error.message,
+            });
+            continue;
+          }
+          throw error;
+        }
       }
+    } finally {
+      await prewarm?.stop();
     }
   }
 

@@ -1,15 +1,26 @@
 import type { ProcessRunner } from "../core/ports.js";
 import type { QualityConfig } from "../core/project-config.js";
 import { runGate, runGateAgainstBase } from "../gate/index.js";
-import type { GatePort } from "./ports.js";
+import { prewarmGateBaseline } from "../gate/gate-run.js";
+import type { GatePort, GatePrepareInput, GateRun } from "./ports.js";
 
 /**
  * The engine's gate: the configured checks run for real in the task's worktree. With a base
  * commit, they are compared with its baseline and the level may be chosen from the change;
- * without one, exit codes decide at the given level.
+ * without one, exit codes decide at the given level. `prepare` builds the baseline of the task's
+ * base commit, for every check with a report, in the background when the task starts.
  */
 export function createGatePort(runner: ProcessRunner, quality: QualityConfig): GatePort {
-  return async ({ cwd, level, logDir, signal, baseSha, choose, constraints, onBaseline }) => {
+  const gate: GateRun = async ({
+    cwd,
+    level,
+    logDir,
+    signal,
+    baseSha,
+    choose,
+    constraints,
+    onBaseline,
+  }) => {
     if (baseSha === undefined) {
       const result = await runGate({ cwd, quality, level, runner, logDir, signal });
       return {
@@ -44,4 +55,9 @@ export function createGatePort(runner: ProcessRunner, quality: QualityConfig): G
       breaking: result.breaking,
     };
   };
+  return Object.assign(gate, {
+    prepare: async ({ cwd, baseSha, logDir, signal }: GatePrepareInput): Promise<void> => {
+      await prewarmGateBaseline({ runner, quality, cwd, baseSha, logDir, signal });
+    },
+  });
 }

@@ -62,8 +62,31 @@ export interface GateBaselineRecord {
   readonly durationMs: number;
 }
 
+/** What the gate prepares when a task starts (`GatePort.prepare`). */
+export interface GatePrepareInput {
+  /** The task's worktree. */
+  readonly cwd: string;
+  /** The task's base commit. */
+  readonly baseSha: string;
+  /** Logs of what runs. */
+  readonly logDir: string;
+  /** Fires when the task's run ends: whatever still runs is stopped. */
+  readonly signal: AbortSignal;
+}
+
 /** Runs the quality gate in a worktree at a level. */
-export type GatePort = (input: {
+export type GatePort = GateRun & {
+  /**
+   * Called, not awaited, when a task starts: builds the baseline of its base commit in the
+   * background while the task plans, so the first gate finds it or waits for it. Rejects on
+   * failure (the first gate runs the baseline again and reports the error) or abort; settles
+   * only once what it started has stopped.
+   */
+  readonly prepare?: (input: GatePrepareInput) => Promise<void>;
+};
+
+/** The gate itself: runs the checks in a worktree. */
+export type GateRun = (input: {
   cwd: string;
   /** The level to run when `choose` is absent (and the fallback a fake gate reports). */
   level: QualityLevel;

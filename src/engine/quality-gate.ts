@@ -76,3 +76,56 @@ export async function handleQualityGate(ctx: RunContext): Promise<void> {
     await recorder.transition({ type: "GATE_FAILED", stepId: step.id });
   }
 }
+
+/** A baseline being built in the background for a task's run; `stop` ends it. */
+export interface BaselinePrewarmHandle {
+  /** Aborts the prewarm if it still runs, and waits until its processes and worktree are gone. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the gate's `prepare` (the baseline of the task's base, docs/GATE.md) without waiting
+ * for it, so it runs while the task plans. Not started when a gate of the task already recorded
+ * its baseline (a resume after it). Its failure is only noted: the first gate runs the baseline
+ * itself and reports the real error. It is aborted when the run's signal fires or `stop` is
+ * called.
+ */
+export function startBaselinePrewarm(ctx: RunContext): BaselinePrewarmHandle | undefined {
+  const prepare = ctx.deps.gate.prepare;
+  if (prepare === undefined) return undefined;
+  if (ctx.recorder.events.some((e) => e.body.type === "gate.baseline")) return undefined;
+  const controller = new AbortController();
+  const onAbort = (): void => {
+    controller.abort(ctx.signal.reason);
+  };
+  if (ctx.signal.aborted) onAbort();
+  else ctx.signal.addEventListener("abort", onAbort, { once: true });
+  const run = async (): Promise<void> => {
+    try {
+      await prepare({
+        cwd: ctx.workspace.worktree,
+        baseSha: ctx.workspace.baseSha,
+        logDir: join(ctx.runDir, "gate", "baseline"),
+        signal: controller.signal,
+      });
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      const message = error instanceof Error ? error.message : String(error);
+      await ctx.recorder
+        .record({
+          type: "note",
+          level: "warn",
+          message: `baseline of ${ctx.workspace.baseSha.slice(0, 12)} could not be prepared at task start (the first gate runs it again): ${message}`,
+        })
+        .catch(() => undefined);
+    }
+  };
+  const done = run();
+  return {
+    stop: async () => {
+      controller.abort(new Error("the task's run ended"));
+      ctx.signal.removeEventListener("abort", onAbort);
+      await done;
+    },
+  };
+}

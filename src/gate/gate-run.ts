@@ -4,7 +4,7 @@ import type { QualityConfig, QualityLevel } from "../core/project-config.js";
 import { parseConstraint } from "../core/task.js";
 import { Git } from "../workspace/index.js";
 import { resolveMainWorktree } from "../workspace/worktree-list.js";
-import { ensureBaseline, type BaselineRecord } from "./baseline.js";
+import { ensureBaseline, prewarmBaseline, type Baseline, type BaselineRecord } from "./baseline.js";
 import { describeChange } from "./change.js";
 import { chooseLevel, type LevelInput } from "./levels.js";
 import { checksOf, runGate, type GateResult } from "./run-gate.js";
@@ -118,4 +118,39 @@ export async function runGateAgainstBase(request: GateRunRequest): Promise<GateR
     },
   });
   return { ...result, levelReason, baseSha, baseline: baseline?.record };
+}
+
+/** What {@link prewarmGateBaseline} needs: the worktree of a task (or any of the repository). */
+export interface GatePrewarmRequest {
+  readonly runner: ProcessRunner;
+  readonly quality: QualityConfig;
+  /** A worktree of the repository: the baseline cache is in its main worktree. */
+  readonly cwd: string;
+  readonly baseSha: string;
+  /** Logs of the baseline's checks. */
+  readonly logDir: string;
+  readonly signal?: AbortSignal | undefined;
+  readonly env?: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * Builds the baseline of `baseSha` for every check with a report, ahead of the first gate
+ * ({@link prewarmBaseline}); a gate that needs it meanwhile waits for this run. Resolves to
+ * undefined when no check has a report; rejects on failure or when `signal` fires, once the
+ * run's processes and worktree are gone.
+ */
+export async function prewarmGateBaseline(
+  request: GatePrewarmRequest,
+): Promise<Baseline | undefined> {
+  request.signal?.throwIfAborted();
+  const mainRoot = await resolveMainWorktree(new Git(request.runner, request.cwd));
+  return prewarmBaseline({
+    runner: request.runner,
+    mainRoot,
+    sha: request.baseSha,
+    quality: request.quality,
+    logDir: request.logDir,
+    signal: request.signal,
+    env: request.env,
+  }).done;
 }
