@@ -150,6 +150,19 @@ const READERS: Readonly<Record<UsageVendor, (raw: unknown) => TokenUsage | undef
   ollama: fromOllama,
 };
 
+/** The token counts of several calls (or turns) added up. */
+export function sumUsage(all: readonly TokenUsage[]): TokenUsage {
+  return all.reduce(
+    (a, u) => ({
+      input: a.input + u.input,
+      output: a.output + u.output,
+      cacheRead: a.cacheRead + u.cacheRead,
+      cacheWrite: a.cacheWrite + u.cacheWrite,
+    }),
+    { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+  );
+}
+
 /**
  * A vendor's usage object as normalised token counts: `input` is the input NOT served from
  * the cache, so `input + cacheRead + cacheWrite` is every input token, each counted once.

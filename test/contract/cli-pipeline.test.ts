@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APPROVE_PLAN, planJson, reviewCode } from "../../src/providers/script-builder.js";
-import { runCli } from "../support/cli.js";
 import { installClis, type InstalledClis } from "../support/cli-install.js";
 import { startModelServer, type ModelServer } from "../support/model-server/index.js";
 import type { ScenarioRule } from "../support/model-server/index.js";
 import { createTempRepo, type TempRepo } from "../workspace/temp-repo.js";
-import { cliHomes, writeCliProject } from "./cli-project.js";
+import { cliHomes, ROLE, runTaskToDone, writeCliProject } from "./cli-project.js";
 
 /**
  * A whole task through the real `orchestrator run`, every role played by a REAL coding-agent
@@ -38,10 +37,6 @@ const SUM_TEST = [
 const MUL = "export function mul(a, b) {\n  return a * b;\n}\n";
 const README_AFTER = "# demo\n\n`mul(a, b)` multiplies two numbers.\n";
 
-const PLANNER = "You are the PLANNER in an automated";
-const PLAN_REVIEWER = "You are the PLAN REVIEWER in an automated";
-const IMPLEMENTER = "You are the IMPLEMENTER in an automated";
-const CODE_REVIEWER = "You are the CODE REVIEWER in an automated";
 const S1_MARK = "STEP-ONE-MARK";
 const S2_MARK = "STEP-TWO-MARK";
 
@@ -49,7 +44,7 @@ const scenario: ScenarioRule[] = [
   // Gemini CLI and Codex have no system-prompt flag: the role's instructions lead the prompt.
   {
     name: "plan",
-    match: { vendor: "gemini", prompt: PLANNER },
+    match: { vendor: "gemini", prompt: ROLE.planner },
     text: planJson(TASK, [
       { id: "S1", type: "feature", description: `${S1_MARK}: add sum.mjs with a node:test test` },
       { id: "S2", type: "docs", description: `${S2_MARK}: add mul.mjs and document it` },
@@ -57,26 +52,26 @@ const scenario: ScenarioRule[] = [
   },
   {
     name: "plan-review",
-    match: { vendor: "anthropic", system: PLAN_REVIEWER },
+    match: { vendor: "anthropic", system: ROLE.planReviewer },
     text: APPROVE_PLAN,
   },
   ...claudeImplements(),
   ...geminiImplements(),
   {
     name: "s1-review",
-    match: { vendor: "gemini", prompt: CODE_REVIEWER },
+    match: { vendor: "gemini", prompt: ROLE.codeReviewer },
     text: reviewCode("approved"),
   },
   {
     name: "s2-review",
-    match: { vendor: "openai-responses", prompt: CODE_REVIEWER },
+    match: { vendor: "openai-responses", prompt: ROLE.codeReviewer },
     text: reviewCode("approved"),
   },
 ];
 
 /** Claude Code's tools take a path relative to its working directory (the worktree). */
 function claudeImplements(): ScenarioRule[] {
-  const match = { vendor: "anthropic" as const, system: IMPLEMENTER, prompt: S1_MARK };
+  const match = { vendor: "anthropic" as const, system: ROLE.implementer, prompt: S1_MARK };
   const calls: ScenarioRule["toolCalls"][] = [
     [{ name: "Write", args: { file_path: "sum.mjs", content: SUM_BUGGY } }],
     [{ name: "Write", args: { file_path: "sum.test.mjs", content: SUM_TEST } }],
@@ -102,7 +97,7 @@ function geminiImplements(): ScenarioRule[] {
   // The instructions and the step's description are both in Gemini's (single) prompt.
   const match = {
     vendor: "gemini" as const,
-    prompt: new RegExp(`${IMPLEMENTER}[\\s\\S]*${S2_MARK}`),
+    prompt: new RegExp(`${ROLE.implementer}[\\s\\S]*${S2_MARK}`),
   };
   const calls: ScenarioRule["toolCalls"][] = [
     [{ name: "write_file", args: { file_path: "mul.mjs", content: MUL } }],
@@ -188,19 +183,7 @@ describe("real coding-agent CLIs through the whole pipeline", () => {
       ],
       checks: { test: { command: ["node", "--test"], kind: "tests", timeout: "60s" } },
     });
-    await r.sh("add", "--all");
-    await r.commitAll("orchestrator config");
-
-    const run = await runCli(["run", "--task", TASK], r.root, r.env);
-    const status = await runCli(["status"], r.root, r.env);
-    expect(
-      server
-        .unmatched()
-        .map((q) => `${q.vendor} ${q.path} turn ${String(q.turn)}: ${q.prompt?.slice(-200) ?? ""}`),
-    ).toEqual([]);
-    expect(run.stderr + status.stdout).not.toContain("AWAITING_HUMAN_REVIEW");
-    expect(run.code).toBe(0);
-    expect(status.stdout).toContain("DONE");
+    await runTaskToDone(r, server, TASK);
 
     const branch = `orchestrator/${TASK}`;
     expect(await r.sh("show", `${branch}:sum.mjs`)).toBe(SUM_FIXED.trimEnd());

@@ -1,7 +1,19 @@
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { stringify } from "yaml";
+import { runCli, type CliResult } from "../support/cli.js";
+import type { ModelServer } from "../support/model-server/index.js";
+import type { TempRepo } from "../workspace/temp-repo.js";
+
+/** How each role's instructions begin: what the scenarios' rules match a request by. */
+export const ROLE = {
+  planner: "You are the PLANNER in an automated",
+  planReviewer: "You are the PLAN REVIEWER in an automated",
+  implementer: "You are the IMPLEMENTER in an automated",
+  codeReviewer: "You are the CODE REVIEWER in an automated",
+} as const;
 
 /** A model entry of model_config.yaml as the contract tests write it. */
 export interface RawCliModel {
@@ -112,4 +124,29 @@ export async function cliHomes(serverUrl: string): Promise<CliHomes> {
       SCRIPTED_API_KEY: "fake-openai-key",
     },
   };
+}
+
+/**
+ * Commits the project's `.orchestrator/` files, runs `orchestrator run --task` and `status`,
+ * and asserts that the task got to DONE without a human: every request the CLIs sent matched a
+ * scenario rule (the others are listed), and none of the task's steps awaits review.
+ */
+export async function runTaskToDone(
+  repo: TempRepo,
+  server: ModelServer,
+  task: string,
+): Promise<{ run: CliResult; status: CliResult }> {
+  await repo.sh("add", "--all");
+  await repo.commitAll("orchestrator config");
+  const run = await runCli(["run", "--task", task], repo.root, repo.env);
+  const status = await runCli(["status"], repo.root, repo.env);
+  expect(
+    server
+      .unmatched()
+      .map((q) => `${q.vendor} ${q.path} turn ${String(q.turn)}: ${q.prompt?.slice(-200) ?? ""}`),
+  ).toEqual([]);
+  expect(run.stderr + status.stdout).not.toContain("AWAITING_HUMAN_REVIEW");
+  expect(run.code).toBe(0);
+  expect(status.stdout).toContain("DONE");
+  return { run, status };
 }

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { APPROVE_PLAN, planJson, reviewCode } from "../../src/providers/script-builder.js";
-import { runCli } from "../support/cli.js";
 import { installCli } from "../support/cli-install.js";
 import { startModelServer, type ModelServer } from "../support/model-server/index.js";
 import type { ScenarioRule } from "../support/model-server/index.js";
 import { createTempRepo, type TempRepo } from "../workspace/temp-repo.js";
-import { cliHomes, writeCliProject } from "./cli-project.js";
+import { cliHomes, ROLE, runTaskToDone, writeCliProject } from "./cli-project.js";
 
 /**
  * A step implemented by the REAL Codex CLI (`codex exec --json`, pinned) in AGENT mode against
@@ -63,10 +62,6 @@ const FIX_PATCH = [
   "",
 ].join("\n");
 
-const PLANNER = "You are the PLANNER in an automated";
-const PLAN_REVIEWER = "You are the PLAN REVIEWER in an automated";
-const IMPLEMENTER = "You are the IMPLEMENTER in an automated";
-const CODE_REVIEWER = "You are the CODE REVIEWER in an automated";
 const MARK = "CODEX-STEP-MARK";
 
 /** Codex's tool calls, one model turn each; the last turn answers in text. */
@@ -85,7 +80,7 @@ function codexImplements(): ScenarioRule[] {
   // Codex has no system-prompt flag: the instructions and the step share one user message.
   const match = {
     vendor: "openai-responses" as const,
-    prompt: new RegExp(`${IMPLEMENTER}[\\s\\S]*${MARK}`),
+    prompt: new RegExp(`${ROLE.implementer}[\\s\\S]*${MARK}`),
   };
   return [
     ...IMPLEMENT_TURNS.map((toolCalls, turn) => ({
@@ -104,20 +99,20 @@ function codexImplements(): ScenarioRule[] {
 const scenario: ScenarioRule[] = [
   {
     name: "plan",
-    match: { vendor: "openai-responses", prompt: PLANNER },
+    match: { vendor: "openai-responses", prompt: ROLE.planner },
     text: planJson(TASK, [
       { id: "S1", type: "feature", description: `${MARK}: add greet.mjs with a node:test test` },
     ]),
   },
   {
     name: "plan-review",
-    match: { vendor: "anthropic", system: PLAN_REVIEWER },
+    match: { vendor: "anthropic", system: ROLE.planReviewer },
     text: APPROVE_PLAN,
   },
   ...codexImplements(),
   {
     name: "code-review",
-    match: { vendor: "anthropic", system: CODE_REVIEWER },
+    match: { vendor: "anthropic", system: ROLE.codeReviewer },
     text: reviewCode("approved"),
   },
 ];
@@ -175,19 +170,7 @@ describe("the real Codex CLI in agent mode", () => {
       ],
       checks: { test: { command: ["node", "--test"], kind: "tests", timeout: "60s" } },
     });
-    await r.sh("add", "--all");
-    await r.commitAll("orchestrator config");
-
-    const run = await runCli(["run", "--task", TASK], r.root, r.env);
-    const status = await runCli(["status"], r.root, r.env);
-    expect(
-      server
-        .unmatched()
-        .map((q) => `${q.vendor} ${q.path} turn ${String(q.turn)}: ${q.prompt?.slice(-200) ?? ""}`),
-    ).toEqual([]);
-    expect(run.stderr + status.stdout).not.toContain("AWAITING_HUMAN_REVIEW");
-    expect(run.code).toBe(0);
-    expect(status.stdout).toContain("DONE");
+    await runTaskToDone(r, server, TASK);
 
     // The commit holds exactly what Codex's tools wrote: two patches and one shell command.
     const branch = `orchestrator/${TASK}`;

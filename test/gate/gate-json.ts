@@ -12,6 +12,8 @@ const TestFindingSchema = z.looseObject({
   message: z.string().nullish(),
   location: z.string().nullish(),
 });
+/** A test the tests check names: a regression or a new failure. */
+export type TestFinding = z.output<typeof TestFindingSchema>;
 
 const WarningFindingSchema = z.looseObject({
   file: z.string(),
@@ -20,6 +22,8 @@ const WarningFindingSchema = z.looseObject({
   message: z.string(),
   isNew: z.boolean(),
 });
+/** A warning the lint check names. */
+export type WarningFinding = z.output<typeof WarningFindingSchema>;
 
 const FindingsSchema = z.looseObject({
   tests: z

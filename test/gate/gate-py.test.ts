@@ -4,6 +4,14 @@ import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensurePythonTools, PYTHON } from "../support/python-tools.js";
 import { checkOf, verdicts } from "./gate-json.js";
+import {
+  expectCoverageDrop,
+  expectSmallFindsRegression,
+  expectStillFailing,
+  onlyNewWarning,
+  onlyRegression,
+  relatedTestsRun,
+} from "./gate-expect.js";
 import { copyFixture, testsRun } from "./fixture-repo.js";
 import type { FixtureRepo } from "./fixture-repo.js";
 
@@ -88,32 +96,25 @@ describe("orchestrator gate on a Python project (pytest, coverage, flake8, pre-c
       await repo.replace("calc/arith.py", "        return high", "        return value");
       const { cli, json } = await repo.gate("MEDIUM");
       expect(cli.code).toBe(1);
-      const tests = checkOf(json, "tests");
-      expect(tests.passed).toBe(false);
       expect(checkOf(json, "lint").passed).toBe(true);
-      const regressions = tests.findings?.tests?.regressions ?? [];
-      expect(regressions).toHaveLength(1);
-      expect(regressions[0]).toMatchObject({
+      const regression = onlyRegression(json);
+      expect(regression).toMatchObject({
         suite: "tests.test_arith",
         name: "test_clamp_above",
         before: "passed",
         after: "failed",
       });
-      expect(regressions[0]?.message).toMatch(/assert 11 == 10/);
-      expect(regressions[0]?.location).toMatch(/^tests\/test_arith\.py:23\b/);
+      expect(regression?.message).toMatch(/assert 11 == 10/);
+      expect(regression?.location).toMatch(/^tests\/test_arith\.py:23\b/);
       expect(json.feedback).toContain("test_clamp_above");
       expect(json.feedback).toContain("tests/test_arith.py:23");
-      expect(await testsRun(tests.logFile)).toHaveLength(10);
+      expect(await testsRun(checkOf(json, "tests").logFile)).toHaveLength(10);
 
       // SMALL runs the changed module's tests only, and reaches the same verdict.
-      const small = await repo.gate("SMALL");
-      expect(small.cli.code).toBe(1);
-      const related = checkOf(small.json, "tests");
-      expect(related.mode).toBe("related");
-      expect(related.findings?.tests?.regressions.map((r) => r.name)).toEqual(["test_clamp_above"]);
-      const ran = await testsRun(related.logFile);
-      expect(ran).toHaveLength(7);
-      for (const name of ran) expect(name).toMatch(/^tests\.test_arith > /);
+      await expectSmallFindsRegression(repo, "test_clamp_above", {
+        count: 7,
+        names: /^tests\.test_arith > /,
+      });
     },
     GATE_TIMEOUT * 2,
   );
@@ -128,11 +129,8 @@ describe("orchestrator gate on a Python project (pytest, coverage, flake8, pre-c
       expect(json.feedback).toBe("");
       expect(verdicts(json)).toEqual(["lint:PASS", "tests:PASS", "coverage:PASS"]);
       expect(cli.code).toBe(0);
-      expect(await testsRun(checkOf(json, "tests").logFile)).toContain(
-        "tests.test_text > test_words",
-      );
       // The failure is still there, in this run too: it was ignored, not fixed.
-      expect(await readFile(checkOf(json, "tests").logFile, "utf8")).toMatch(/1 failed/);
+      await expectStillFailing(json, "tests.test_text > test_words");
     },
     GATE_TIMEOUT,
   );
@@ -164,14 +162,7 @@ describe("orchestrator gate on a Python project (pytest, coverage, flake8, pre-c
       const { cli, json } = await repo.gate("TRIVIAL");
       expect(verdicts(json)).toEqual(["lint:FAIL", "hooks:PASS"]);
       expect(cli.code).toBe(1);
-      const warnings = checkOf(json, "lint").findings?.warnings;
-      expect(warnings?.newCount).toBe(1);
-      expect(warnings?.blocking).toHaveLength(1);
-      expect(warnings?.blocking[0]).toMatchObject({
-        isNew: true,
-        file: "calc/arith.py",
-        line: 2,
-      });
+      expect(onlyNewWarning(json)).toMatchObject({ isNew: true, file: "calc/arith.py", line: 2 });
       expect(json.feedback).toMatch(/calc\/arith\.py:2\b.*F401 'json' imported but unused/);
       expect(json.feedback).not.toContain("calc/log.py");
     },
@@ -197,9 +188,7 @@ def gcd(a, b):
       const { cli, json } = await repo.gate("MEDIUM");
       expect(verdicts(json)).toEqual(["lint:PASS", "tests:PASS", "coverage:FAIL"]);
       expect(cli.code).toBe(1);
-      const coverage = checkOf(json, "coverage").findings?.coverage;
-      expect(coverage?.baselinePct).toBe(100);
-      expect(coverage?.currentPct).toBeLessThan(100);
+      expectCoverageDrop(json);
       expect(json.feedback).toContain("calc/arith.py");
     },
     GATE_TIMEOUT,
@@ -246,9 +235,7 @@ def gcd(a, b):
       const { cli, json } = await repo.gate("SMALL");
       expect(verdicts(json)).toEqual(["lint:PASS", "tests:PASS"]);
       expect(cli.code).toBe(0);
-      const tests = checkOf(json, "tests");
-      expect(tests.mode).toBe("related");
-      expect((await testsRun(tests.logFile)).sort()).toEqual([
+      expect((await relatedTestsRun(checkOf(json, "tests"))).sort()).toEqual([
         "tests.test_text > test_slugify",
         "tests.test_text > test_words",
       ]);

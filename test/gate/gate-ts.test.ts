@@ -4,6 +4,14 @@ import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { checkOf, verdicts } from "./gate-json.js";
+import {
+  expectCoverageDrop,
+  expectSmallFindsRegression,
+  expectStillFailing,
+  onlyNewWarning,
+  onlyRegression,
+  relatedTestsRun,
+} from "./gate-expect.js";
 import { copyFixture, installPlainHook, testsRun } from "./fixture-repo.js";
 import type { FixtureRepo } from "./fixture-repo.js";
 
@@ -116,35 +124,27 @@ describe("orchestrator gate on a TypeScript project (vitest, ESLint, tsc)", () =
       expect(cli.code).toBe(1);
       expect(json.passed).toBe(false);
       const tests = checkOf(json, "tests");
-      expect(tests.passed).toBe(false);
       expect(tests.mode).toBe("full");
       expect(checkOf(json, "lint").passed).toBe(true);
       expect(checkOf(json, "types").passed).toBe(true);
-      const regressions = tests.findings?.tests?.regressions ?? [];
-      expect(regressions).toHaveLength(1);
-      expect(regressions[0]).toMatchObject({
+      const regression = onlyRegression(json);
+      expect(regression).toMatchObject({
         name: "clamp > lowers a value above the range",
         before: "passed",
         after: "failed",
       });
-      expect(regressions[0]?.message).toMatch(/expected 11 to be 10/);
-      expect(regressions[0]?.location).toMatch(/^test\/math\.test\.ts:21(:\d+)?$/);
+      expect(regression?.message).toMatch(/expected 11 to be 10/);
+      expect(regression?.location).toMatch(/^test\/math\.test\.ts:21(:\d+)?$/);
       expect(json.feedback).toContain("clamp > lowers a value above the range");
       expect(json.feedback).toContain("test/math.test.ts:21");
       expect(json.feedback).toMatch(/expected 11 to be 10/);
       expect(await testsRun(tests.logFile)).toHaveLength(11);
 
       // SMALL runs the changed module's tests only, and reaches the same verdict.
-      const small = await repo.gate("SMALL");
-      expect(small.cli.code).toBe(1);
-      const related = checkOf(small.json, "tests");
-      expect(related.mode).toBe("related");
-      expect(related.findings?.tests?.regressions.map((r) => r.name)).toEqual([
-        "clamp > lowers a value above the range",
-      ]);
-      const ran = await testsRun(related.logFile);
-      expect(ran).toHaveLength(7);
-      for (const name of ran) expect(name).toMatch(/^test\/math\.test\.ts > /);
+      await expectSmallFindsRegression(repo, "clamp > lowers a value above the range", {
+        count: 7,
+        names: /^test\/math\.test\.ts > /,
+      });
     },
     GATE_TIMEOUT * 2,
   );
@@ -161,11 +161,7 @@ describe("orchestrator gate on a TypeScript project (vitest, ESLint, tsc)", () =
       expect(json.passed).toBe(true);
       expect(cli.code).toBe(0);
       // The failure is still there, in this run too: it was ignored, not fixed.
-      expect(await testsRun(checkOf(json, "tests").logFile)).toContain(
-        "test/strings.test.ts > words > splits on any whitespace",
-      );
-      const log = await readFile(checkOf(json, "tests").logFile, "utf8");
-      expect(log).toMatch(/1 failed/);
+      await expectStillFailing(json, "test/strings.test.ts > words > splits on any whitespace");
     },
     GATE_TIMEOUT,
   );
@@ -197,10 +193,7 @@ describe("orchestrator gate on a TypeScript project (vitest, ESLint, tsc)", () =
       const { cli, json } = await repo.gate("TRIVIAL");
       expect(verdicts(json)).toEqual(["lint:FAIL", "hooks:PASS"]);
       expect(cli.code).toBe(1);
-      const warnings = checkOf(json, "lint").findings?.warnings;
-      expect(warnings?.newCount).toBe(1);
-      expect(warnings?.blocking).toHaveLength(1);
-      expect(warnings?.blocking[0]).toMatchObject({
+      expect(onlyNewWarning(json)).toMatchObject({
         isNew: true,
         file: "src/strings.ts",
         line: 17,
@@ -248,10 +241,7 @@ export function gcd(a: number, b: number): number {
       const { cli, json } = await repo.gate("MEDIUM");
       expect(verdicts(json)).toEqual(["lint:PASS", "types:PASS", "tests:PASS", "coverage:FAIL"]);
       expect(cli.code).toBe(1);
-      const coverage = checkOf(json, "coverage").findings?.coverage;
-      expect(coverage?.baselinePct).toBe(100);
-      expect(coverage?.currentPct).toBeLessThan(100);
-      expect(coverage?.dropPct).toBeGreaterThan(0);
+      expectCoverageDrop(json);
       expect(json.feedback).toContain("src/math.ts");
     },
     GATE_TIMEOUT,
@@ -296,9 +286,7 @@ export function gcd(a: number, b: number): number {
       const { cli, json } = await repo.gate("SMALL");
       expect(verdicts(json)).toEqual(["lint:PASS", "types:PASS", "tests:PASS"]);
       expect(cli.code).toBe(0);
-      const tests = checkOf(json, "tests");
-      expect(tests.mode).toBe("related");
-      const ran = await testsRun(tests.logFile);
+      const ran = await relatedTestsRun(checkOf(json, "tests"));
       expect(ran).toHaveLength(3);
       for (const name of ran) expect(name).toMatch(/^test\/strings\.test\.ts > /);
     },

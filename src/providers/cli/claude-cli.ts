@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { ModelRequest, ProcessResult } from "../../core/ports.js";
 import type { ModelSpec } from "../../core/project-config.js";
-import type { ProviderError } from "../../core/provider-errors.js";
-import { normalizeUsage, UsageFormatError } from "../../costs/usage.js";
+import { ProviderError } from "../../core/provider-errors.js";
+import { normalizeUsage } from "../../costs/usage.js";
 import {
   ARGV_PROMPT_LIMIT,
   needsStdin,
@@ -11,7 +11,7 @@ import {
   type CliDialect,
   type CliInvocation,
 } from "./cli-dialect.js";
-import { detailOf, reportedFailure, tryJson, unstructuredFailure } from "./cli-failure.js";
+import { reportedFailure, tryJson, unstructuredFailure, usageOrFailure } from "./cli-failure.js";
 
 /** Tools a Claude Code agent may use without asking, unless `allowed_tools` says otherwise. */
 export const CLAUDE_DEFAULT_TOOLS = ["Read", "Write", "Edit", "Glob", "Grep", "Bash"] as const;
@@ -102,23 +102,19 @@ export const claudeCli: CliDialect = {
       // Claude Code reports API errors with subtype "success" and is_error: only other
       // subtypes (error_max_turns, error_during_execution) say something of their own.
       const text = found.subtype === "success" ? message : `${found.subtype}: ${message}`;
-      return reportedFailure(spec, text, {
+      return reportedFailure(spec, result, text, {
         status: found.api_error_status ?? undefined,
         // error_max_turns and error_during_execution: the agent did not finish.
         fallback: "nonzero_exit",
-        detail: detailOf(result),
       });
     }
     if (found.result === undefined) {
       return unstructuredFailure(spec, binary, { ...result, exitCode: 0 }, "result has no text");
     }
-    let usage;
-    try {
-      usage = normalizeUsage("anthropic", found.usage);
-    } catch (error) {
-      if (!(error instanceof UsageFormatError)) throw error;
-      return unstructuredFailure(spec, binary, { ...result, exitCode: 0 }, error.message);
-    }
+    const usage = usageOrFailure(spec, binary, { ...result, exitCode: 0 }, () =>
+      normalizeUsage("anthropic", found.usage),
+    );
+    if (usage instanceof ProviderError) return usage;
     const modelId = mainModel(found);
     return {
       text: found.result,

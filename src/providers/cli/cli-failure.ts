@@ -1,15 +1,9 @@
+import type { TokenUsage } from "../../core/events.js";
 import type { ProcessResult } from "../../core/ports.js";
 import type { ModelSpec } from "../../core/project-config.js";
 import { ProviderError, type ProviderErrorKind } from "../../core/provider-errors.js";
-
-/** The error kind an HTTP status means, as far as retrying and falling back go. */
-export function kindForStatus(status: number): ProviderErrorKind | undefined {
-  if (status === 401 || status === 403) return "auth";
-  if (status === 429) return "rate_limit";
-  if (status === 408 || status === 409 || status >= 500) return "overloaded";
-  if (status >= 400) return "bad_request";
-  return undefined;
-}
+import { UsageFormatError } from "../../costs/usage.js";
+import { kindOfStatus } from "../http-status.js";
 
 const TEXT_HINTS: readonly (readonly [RegExp, ProviderErrorKind])[] = [
   [
@@ -36,7 +30,7 @@ export function tail(text: string, max = 300): string {
 }
 
 /** Both streams, labelled, for `ProviderError.detail`. */
-export function detailOf(result: ProcessResult): string {
+function detailOf(result: ProcessResult): string {
   return `exit ${String(result.exitCode)}${result.signal ? ` (${result.signal})` : ""}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
 }
 
@@ -103,19 +97,38 @@ export function unstructuredFailure(
   );
 }
 
+/**
+ * The usage `read` normalises from the CLI's output or, when that is not the documented shape,
+ * the failure that says so.
+ */
+export function usageOrFailure(
+  spec: ModelSpec,
+  binary: string,
+  result: ProcessResult,
+  read: () => TokenUsage,
+): TokenUsage | ProviderError {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof UsageFormatError)) throw error;
+    return unstructuredFailure(spec, binary, result, error.message);
+  }
+}
+
 /** A failure the CLI reported in its structured output (an API error it gave up on). */
 export function reportedFailure(
   spec: ModelSpec,
+  result: ProcessResult,
   message: string,
-  options: { status?: number | undefined; fallback?: ProviderErrorKind; detail: string },
+  options: { status?: number | undefined; fallback?: ProviderErrorKind } = {},
 ): ProviderError {
   const kind =
-    (options.status === undefined ? undefined : kindForStatus(options.status)) ??
+    (options.status === undefined ? undefined : kindOfStatus(options.status)) ??
     kindForText(message) ??
     options.fallback ??
     "nonzero_exit";
   return new ProviderError(kind, spec.name, tail(message, 400), {
-    detail: options.detail,
+    detail: detailOf(result),
     ...(options.status === undefined ? {} : { status: options.status }),
   });
 }

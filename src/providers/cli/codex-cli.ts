@@ -1,9 +1,8 @@
 import { z } from "zod";
-import type { TokenUsage } from "../../core/events.js";
 import type { ModelRequest, ProcessResult } from "../../core/ports.js";
 import type { ModelSpec } from "../../core/project-config.js";
-import type { ProviderError } from "../../core/provider-errors.js";
-import { normalizeUsage, UsageFormatError } from "../../costs/usage.js";
+import { ProviderError } from "../../core/provider-errors.js";
+import { normalizeUsage, sumUsage } from "../../costs/usage.js";
 import {
   needsStdin,
   promptWithSystem,
@@ -11,7 +10,7 @@ import {
   type CliDialect,
   type CliInvocation,
 } from "./cli-dialect.js";
-import { detailOf, reportedFailure, tryJson, unstructuredFailure } from "./cli-failure.js";
+import { reportedFailure, tryJson, unstructuredFailure, usageOrFailure } from "./cli-failure.js";
 
 /** `codex exec --json` events, one per line; only the ones the adapter reads are typed. */
 const CodexEventSchema = z.discriminatedUnion("type", [
@@ -82,29 +81,18 @@ export const codexCli: CliDialect = {
     const failed = events.findLast((e) => e.type === "turn.failed" || e.type === "error");
     if (failed !== undefined) {
       const message = failed.type === "turn.failed" ? failed.error.message : failed.message;
-      return reportedFailure(spec, message, {
+      return reportedFailure(spec, result, message, {
         status: statusIn(message),
-        detail: detailOf(result),
       });
     }
     const completed = events.filter((e) => e.type === "turn.completed");
     if (completed.length === 0 || result.exitCode !== 0) {
       return unstructuredFailure(spec, binary, result, "no turn.completed event");
     }
-    let usage: TokenUsage;
-    try {
-      usage = completed
-        .map((e) => normalizeUsage("openai", e.usage))
-        .reduce((a, u) => ({
-          input: a.input + u.input,
-          output: a.output + u.output,
-          cacheRead: a.cacheRead + u.cacheRead,
-          cacheWrite: a.cacheWrite + u.cacheWrite,
-        }));
-    } catch (error) {
-      if (!(error instanceof UsageFormatError)) throw error;
-      return unstructuredFailure(spec, binary, result, error.message);
-    }
+    const usage = usageOrFailure(spec, binary, result, () =>
+      sumUsage(completed.map((e) => normalizeUsage("openai", e.usage))),
+    );
+    if (usage instanceof ProviderError) return usage;
     const messages = events.flatMap((e) =>
       e.type === "item.completed" && e.item.type === "agent_message" && e.item.text !== undefined
         ? [e.item.text]

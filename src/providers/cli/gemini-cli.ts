@@ -1,9 +1,8 @@
 import { z } from "zod";
-import type { TokenUsage } from "../../core/events.js";
 import type { ModelRequest, ProcessResult } from "../../core/ports.js";
 import type { ModelSpec } from "../../core/project-config.js";
-import type { ProviderError, ProviderErrorKind } from "../../core/provider-errors.js";
-import { normalizeUsage, UsageFormatError } from "../../costs/usage.js";
+import { ProviderError, type ProviderErrorKind } from "../../core/provider-errors.js";
+import { normalizeUsage, sumUsage } from "../../costs/usage.js";
 import {
   needsStdin,
   promptWithSystem,
@@ -11,7 +10,7 @@ import {
   type CliDialect,
   type CliInvocation,
 } from "./cli-dialect.js";
-import { detailOf, reportedFailure, tryJson, unstructuredFailure } from "./cli-failure.js";
+import { reportedFailure, tryJson, unstructuredFailure, usageOrFailure } from "./cli-failure.js";
 
 /** Gemini CLI's documented fatal exit codes. */
 const EXIT_KINDS: Readonly<Record<number, { kind: ProviderErrorKind; what: string }>> = {
@@ -54,26 +53,13 @@ function lastJsonDocument(text: string): GeminiOutput | undefined {
   return undefined;
 }
 
-function sumUsage(all: readonly TokenUsage[]): TokenUsage {
-  return all.reduce(
-    (a, u) => ({
-      input: a.input + u.input,
-      output: a.output + u.output,
-      cacheRead: a.cacheRead + u.cacheRead,
-      cacheWrite: a.cacheWrite + u.cacheWrite,
-    }),
-    { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-  );
-}
-
 function failureOf(spec: ModelSpec, result: ProcessResult, error: z.infer<typeof ErrorSchema>) {
   const code = typeof error.code === "number" ? error.code : Number(error.code);
   const exit = EXIT_KINDS[Number.isInteger(code) ? code : (result.exitCode ?? -1)];
-  return reportedFailure(spec, exit ? `${exit.what}: ${error.message}` : error.message, {
+  return reportedFailure(spec, result, exit ? `${exit.what}: ${error.message}` : error.message, {
     // Gemini CLI reports an HTTP error with the status as `code` (and exits with it mod 256).
     ...(Number.isInteger(code) && code >= 400 && code < 600 ? { status: code } : {}),
     ...(exit ? { fallback: exit.kind } : {}),
-    detail: detailOf(result),
   });
 }
 
@@ -114,22 +100,18 @@ export const geminiCli: CliDialect = {
     if (out?.error !== undefined) return failureOf(spec, result, out.error);
     const exit = result.exitCode === null ? undefined : EXIT_KINDS[result.exitCode];
     if (exit !== undefined) {
-      return reportedFailure(spec, `${exit.what}: exit ${String(result.exitCode)}`, {
+      return reportedFailure(spec, result, `${exit.what}: exit ${String(result.exitCode)}`, {
         fallback: exit.kind,
-        detail: detailOf(result),
       });
     }
     if (out?.response === undefined || result.exitCode !== 0) {
       return unstructuredFailure(spec, binary, result, "no response field");
     }
     const models = Object.entries(out.stats?.models ?? {});
-    let usage: TokenUsage;
-    try {
-      usage = sumUsage(models.map(([, m]) => normalizeUsage("gemini", m.tokens)));
-    } catch (error) {
-      if (!(error instanceof UsageFormatError)) throw error;
-      return unstructuredFailure(spec, binary, result, error.message);
-    }
+    const usage = usageOrFailure(spec, binary, result, () =>
+      sumUsage(models.map(([, m]) => normalizeUsage("gemini", m.tokens))),
+    );
+    if (usage instanceof ProviderError) return usage;
     // The model that produced the most output is the one that answered (a router may add a
     // small model's classification call).
     models.sort((a, b) => outputOf(b[1].tokens) - outputOf(a[1].tokens));

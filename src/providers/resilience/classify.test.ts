@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ModelBehaviorError, UserError } from "../../core/errors.js";
 import { ProviderError } from "../../core/provider-errors.js";
 import type { ProviderErrorKind } from "../../core/provider-errors.js";
-import { classifyError, kindOfStatus, parseRetryAfter } from "./classify.js";
-import { retriesAllowed } from "./retry-policy.js";
+import { classifyError } from "./classify.js";
 
 /** An SDK-style HTTP error: a status and response headers. */
 class HttpError extends Error {
@@ -33,7 +32,7 @@ describe("classifyError", () => {
     ["HTTP 529 (Anthropic overloaded)", new HttpError(529, "Overloaded"), "overloaded"],
     ["HTTP 503", new HttpError(503, "unavailable"), "overloaded"],
     ["HTTP 409", new HttpError(409, "conflict"), "overloaded"],
-    ["HTTP 408", new HttpError(408, "request timeout"), "timeout"],
+    ["HTTP 408", new HttpError(408, "request timeout"), "overloaded"],
     ["HTTP 400", new HttpError(400, "bad"), "bad_request"],
     ["HTTP 404", new HttpError(404, "no such model"), "bad_request"],
     ["HTTP 422", new HttpError(422, "unprocessable"), "bad_request"],
@@ -88,28 +87,5 @@ describe("classifyError", () => {
       retryAfterMs: 2000,
       status: 429,
     });
-  });
-});
-
-describe("kindOfStatus", () => {
-  it("marks 408, 409, 429 and 5xx retryable and other 4xx not", () => {
-    const retryable = (s: number) => retriesAllowed(kindOfStatus(s) ?? "bad_request", 3) > 0;
-    expect([408, 409, 429, 500, 502, 503, 504, 529].every(retryable)).toBe(true);
-    expect([400, 401, 403, 404, 413, 422].some(retryable)).toBe(false);
-    expect(kindOfStatus(200)).toBeUndefined();
-  });
-});
-
-describe("parseRetryAfter", () => {
-  it("takes seconds or an HTTP date", () => {
-    expect(parseRetryAfter("3")).toBe(3000);
-    expect(parseRetryAfter("0.5")).toBe(500);
-    const now = Date.parse("2026-01-01T00:00:00Z");
-    expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:10 GMT", now)).toBe(10_000);
-    expect(parseRetryAfter("Wed, 31 Dec 2025 23:59:00 GMT", now)).toBe(0);
-    expect(parseRetryAfter("soon")).toBeUndefined();
-    expect(parseRetryAfter("")).toBeUndefined();
-    expect(parseRetryAfter(undefined)).toBeUndefined();
-    expect(parseRetryAfter("-1")).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { ModelBehaviorError, UserError } from "../../core/errors.js";
 import { ProviderError } from "../../core/provider-errors.js";
 import type { ProviderErrorKind } from "../../core/provider-errors.js";
+import { isNetworkCode, kindOfStatus, retryAfterFromHeaders } from "../http-status.js";
 
 // Adapters throw ProviderError. Everything else (an SDK's own error, a Node system error, a bare
 // Error from a fake) is classified here from its shape — HTTP status, `retry-after` header,
@@ -12,29 +13,6 @@ function field(value: unknown, key: string): unknown {
   return found;
 }
 
-/** The kind an HTTP status means (REFERENCE "Model APIs": 408, 409, 429 and 5xx retry). */
-export function kindOfStatus(status: number): ProviderErrorKind | undefined {
-  if (status === 401 || status === 403) return "auth";
-  if (status === 429) return "rate_limit";
-  if (status === 408) return "timeout";
-  if (status === 409 || status >= 500) return "overloaded";
-  if (status >= 400) return "bad_request";
-  return undefined;
-}
-
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EPIPE",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "ECONNABORTED",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT",
-]);
 const TIMEOUT_CODES = new Set([
   "ETIMEDOUT",
   "ESOCKETTIMEDOUT",
@@ -45,7 +23,7 @@ const TIMEOUT_CODES = new Set([
 
 function kindOfCode(code: string): ProviderErrorKind | undefined {
   if (code === "ENOENT" || code === "EACCES") return "binary_missing";
-  if (NETWORK_CODES.has(code)) return "network";
+  if (isNetworkCode(code)) return "network";
   if (TIMEOUT_CODES.has(code)) return "timeout";
   return undefined;
 }
@@ -78,18 +56,6 @@ function kindOfMessage(message: string): ProviderErrorKind | undefined {
   return MESSAGE_KINDS.find(([pattern]) => pattern.test(message))?.[1];
 }
 
-/** A `retry-after` value (seconds or an HTTP date) or `retry-after-ms`, in milliseconds. */
-export function parseRetryAfter(
-  value: string | null | undefined,
-  now: number = Date.now(),
-): number | undefined {
-  if (value === null || value === undefined || value.trim() === "") return undefined;
-  const seconds = Number(value.trim());
-  if (Number.isFinite(seconds)) return seconds >= 0 ? Math.round(seconds * 1000) : undefined;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 function header(headers: unknown, name: string): string | undefined {
   const get = field(headers, "get");
   if (typeof get === "function") {
@@ -104,9 +70,7 @@ function retryAfterOf(error: unknown): number | undefined {
   const direct = field(error, "retryAfterMs");
   if (typeof direct === "number" && direct >= 0) return direct;
   const headers = field(error, "headers") ?? field(field(error, "response"), "headers");
-  const ms = Number(header(headers, "retry-after-ms"));
-  if (header(headers, "retry-after-ms") !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
-  return parseRetryAfter(header(headers, "retry-after"));
+  return retryAfterFromHeaders((name) => header(headers, name));
 }
 
 function statusOf(error: unknown): number | undefined {

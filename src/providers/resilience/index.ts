@@ -1,4 +1,4 @@
-export { classifyError, kindOfStatus, parseRetryAfter } from "./classify.js";
+export { classifyError } from "./classify.js";
 export { CooldownTracker } from "./cooldown.js";
 export type { Cooling } from "./cooldown.js";
 export { sameTierAlternatives } from "./fallback.js";

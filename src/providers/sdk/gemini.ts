@@ -2,18 +2,9 @@ import { ApiError, GoogleGenAI } from "@google/genai";
 import { z } from "zod";
 import { ProviderError, type ProviderCheck } from "../../core/provider-errors.js";
 import type { ModelProvider, ModelRequest, ModelResponse } from "../../core/ports.js";
-import type { ModelSpec } from "../../core/project-config.js";
-import { httpError, retryAfterFromHeaders } from "./http-errors.js";
-import {
-  checkWith,
-  completeWith,
-  lookUpKey,
-  malformed,
-  missingKeyError,
-  type KeyLookup,
-  type RawAnswer,
-  type SdkDeps,
-} from "./sdk-call.js";
+import { retryAfterFromHeaders } from "../http-status.js";
+import { httpError } from "./http-errors.js";
+import { ApiProvider, describeKey, type KeyLookup, type RawAnswer } from "./sdk-call.js";
 
 const ResponseSchema = z.looseObject({
   candidates: z
@@ -68,21 +59,11 @@ function retryDelayMs(body: z.infer<typeof ErrorBodySchema> | undefined): number
  * Gemini through the Gemini API (`@google/genai`). Gemini caches repeated prompt prefixes
  * implicitly, so the stable system instruction is sent first and unchanged.
  */
-export class GeminiProvider implements ModelProvider {
+export class GeminiProvider extends ApiProvider implements ModelProvider {
   readonly kind = "gemini";
-  readonly name: string;
-  readonly family: string;
-
-  constructor(
-    private readonly spec: ModelSpec,
-    private readonly deps: SdkDeps = {},
-  ) {
-    this.name = spec.name;
-    this.family = spec.family;
-  }
 
   private key(): KeyLookup {
-    return lookUpKey(this.spec, ["GEMINI_API_KEY", "GOOGLE_API_KEY"], this.deps);
+    return this.lookUpKey(["GEMINI_API_KEY", "GOOGLE_API_KEY"]);
   }
 
   /**
@@ -138,7 +119,7 @@ export class GeminiProvider implements ModelProvider {
       },
     });
     const parsed = ResponseSchema.safeParse(response);
-    if (!parsed.success) throw malformed(this.spec, "generateContent response", response);
+    if (!parsed.success) throw this.malformed("generateContent response", response);
     const data = parsed.data;
     const transcript = JSON.stringify(response);
     const candidate = data.candidates?.[0];
@@ -149,7 +130,7 @@ export class GeminiProvider implements ModelProvider {
           detail: transcript,
         });
       }
-      throw malformed(this.spec, "generateContent response without candidates", response);
+      throw this.malformed("generateContent response without candidates", response);
     }
     const text = (candidate.content?.parts ?? [])
       .filter((part) => part.thought !== true)
@@ -166,14 +147,12 @@ export class GeminiProvider implements ModelProvider {
   async complete(request: ModelRequest): Promise<ModelResponse> {
     const key = this.key();
     let headers: () => Headers | undefined = () => undefined;
-    return completeWith(
-      this.spec,
+    return this.completeWith(
       "gemini",
       request,
-      this.deps,
       (e) => this.classify(e, headers),
       (signal) => {
-        if (key.found === undefined) throw missingKeyError(this.spec, key);
+        if (key.found === undefined) throw this.missingKeyError(key);
         const client = this.client(key.found.value);
         headers = client.headers;
         return this.call(client.ai, request, signal);
@@ -184,14 +163,10 @@ export class GeminiProvider implements ModelProvider {
   async check(options: { offline: boolean; signal?: AbortSignal }): Promise<ProviderCheck> {
     const key = this.key();
     let headers: () => Headers | undefined = () => undefined;
-    const found = `key in ${key.found?.name ?? key.names.join(", ")}${
-      this.spec.baseUrl === undefined ? "" : ` for ${this.spec.baseUrl}`
-    }`;
-    return checkWith(
-      this.spec,
+    return this.checkWith(
       options,
       key,
-      found,
+      describeKey(key, this.spec.baseUrl),
       (signal) => {
         // checkWith pings only when the key is there.
         const client = this.client(key.found?.value ?? "");

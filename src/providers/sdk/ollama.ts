@@ -2,17 +2,9 @@ import { z } from "zod";
 import { ProviderError, type ProviderCheck } from "../../core/provider-errors.js";
 import type { ModelProvider, ModelRequest, ModelResponse } from "../../core/ports.js";
 import type { ModelSpec } from "../../core/project-config.js";
-import { httpError, retryAfterFromHeaders } from "./http-errors.js";
-import {
-  checkWith,
-  completeWith,
-  lookUpKey,
-  malformed,
-  missingKeyError,
-  type KeyLookup,
-  type RawAnswer,
-  type SdkDeps,
-} from "./sdk-call.js";
+import { retryAfterFromHeaders } from "../http-status.js";
+import { httpError } from "./http-errors.js";
+import { ApiProvider, type KeyLookup, type RawAnswer, type SdkDeps } from "./sdk-call.js";
 
 /** Where `ollama serve` listens unless told otherwise. */
 export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
@@ -49,27 +41,21 @@ function sameModel(a: string, b: string): boolean {
  * `fetch`: the status, headers and body of every failure stay in reach. No key unless the
  * model names `api_key_env` (a proxy or a hosted Ollama), sent as a bearer token.
  */
-export class OllamaProvider implements ModelProvider {
+export class OllamaProvider extends ApiProvider implements ModelProvider {
   readonly kind = "ollama";
-  readonly name: string;
-  readonly family: string;
   private readonly host: string;
 
-  constructor(
-    private readonly spec: ModelSpec,
-    private readonly deps: SdkDeps = {},
-  ) {
-    this.name = spec.name;
-    this.family = spec.family;
+  constructor(spec: ModelSpec, deps: SdkDeps = {}) {
+    super(spec, deps);
     this.host = (spec.baseUrl ?? DEFAULT_OLLAMA_HOST).replace(/\/+$/, "");
   }
 
   private key(): KeyLookup | undefined {
-    return this.spec.apiKeyEnv === undefined ? undefined : lookUpKey(this.spec, [], this.deps);
+    return this.spec.apiKeyEnv === undefined ? undefined : this.lookUpKey([]);
   }
 
   private headers(key: KeyLookup | undefined): Record<string, string> {
-    if (key !== undefined && key.found === undefined) throw missingKeyError(this.spec, key);
+    if (key !== undefined && key.found === undefined) throw this.missingKeyError(key);
     return {
       "content-type": "application/json",
       ...(key?.found === undefined ? {} : { authorization: `Bearer ${key.found.value}` }),
@@ -126,7 +112,7 @@ export class OllamaProvider implements ModelProvider {
       signal,
     });
     const parsed = ChatResponseSchema.safeParse(body);
-    if (!parsed.success) throw malformed(this.spec, "/api/chat response", body);
+    if (!parsed.success) throw this.malformed("/api/chat response", body);
     return {
       text: parsed.data.message.content,
       usage: body,
@@ -137,11 +123,9 @@ export class OllamaProvider implements ModelProvider {
 
   async complete(request: ModelRequest): Promise<ModelResponse> {
     const key = this.key();
-    return completeWith(
-      this.spec,
+    return this.completeWith(
       "ollama",
       request,
-      this.deps,
       () => undefined,
       (signal) => this.chat(request, key, signal),
     );
@@ -150,8 +134,7 @@ export class OllamaProvider implements ModelProvider {
   async check(options: { offline: boolean; signal?: AbortSignal }): Promise<ProviderCheck> {
     const key = this.key();
     const found = `Ollama at ${this.host}`;
-    const result = await checkWith(
-      this.spec,
+    const result = await this.checkWith(
       options,
       key,
       found,

@@ -2,17 +2,13 @@ import OpenAI, { APIConnectionTimeoutError, APIError } from "openai";
 import { z } from "zod";
 import { ProviderError, type ProviderCheck } from "../../core/provider-errors.js";
 import type { ModelProvider, ModelRequest, ModelResponse } from "../../core/ports.js";
-import type { ModelSpec } from "../../core/project-config.js";
-import { httpError, retryAfterFromHeaders } from "./http-errors.js";
+import { classifySdkError, type SdkErrorClasses } from "./http-errors.js";
 import {
-  checkWith,
-  completeWith,
-  lookUpKey,
-  malformed,
-  missingKeyError,
+  ApiProvider,
+  describeKey,
+  sdkClientOptions,
   type KeyLookup,
   type RawAnswer,
-  type SdkDeps,
 } from "./sdk-call.js";
 
 const CompletionSchema = z.looseObject({
@@ -31,25 +27,13 @@ const CompletionSchema = z.looseObject({
 /** Sent when a local server needs no key: the SDK refuses to run without one. */
 const NO_KEY = "no-key";
 
-/** `instanceof` on the generic class would type its fields `any`; this keeps the defaults. */
-function isApiError(error: unknown): error is APIError {
-  return error instanceof APIError;
-}
-
-function classify(spec: ModelSpec, error: unknown): ProviderError | undefined {
-  if (error instanceof APIConnectionTimeoutError) {
-    return new ProviderError("timeout", spec.name, error.message, { cause: error });
-  }
-  if (!isApiError(error)) return undefined;
-  const { status, headers } = error;
-  if (status === undefined) return undefined;
+/** The SDK's errors; HTTP errors carry their status and `retry-after`. */
+const ERRORS: SdkErrorClasses<APIError> = {
+  TimeoutError: APIConnectionTimeoutError,
+  ApiError: APIError,
   // The SDK's message starts with the status, which httpError adds itself.
-  return httpError(spec.name, status, error.message.replace(/^\d{3}\s+/, ""), {
-    retryAfterMs: retryAfterFromHeaders((name) => headers?.get(name)),
-    detail: error.error === undefined ? "" : JSON.stringify(error.error),
-    cause: error,
-  });
-}
+  messageOf: (error) => error.message.replace(/^\d{3}\s+/, ""),
+};
 
 /** Whether the base URL is OpenAI's own API (or unset, which means it). */
 function isOpenAI(baseUrl: string | undefined): boolean {
@@ -66,34 +50,18 @@ function isOpenAI(baseUrl: string | undefined): boolean {
  * LM Studio, llama.cpp's server, Ollama's `/v1`. `base_url` includes the `/v1`. A local server
  * needs no key; OpenAI's own API, or a model that names `api_key_env`, does.
  */
-export class OpenAICompatibleProvider implements ModelProvider {
+export class OpenAICompatibleProvider extends ApiProvider implements ModelProvider {
   readonly kind = "openai-compatible";
-  readonly name: string;
-  readonly family: string;
-
-  constructor(
-    private readonly spec: ModelSpec,
-    private readonly deps: SdkDeps = {},
-  ) {
-    this.name = spec.name;
-    this.family = spec.family;
-  }
 
   /** The key lookup, or `undefined` when the server needs no key. */
   private key(): KeyLookup | undefined {
-    const key = lookUpKey(this.spec, ["OPENAI_API_KEY"], this.deps);
+    const key = this.lookUpKey(["OPENAI_API_KEY"]);
     const required = this.spec.apiKeyEnv !== undefined || isOpenAI(this.spec.baseUrl);
     return key.found !== undefined || required ? key : undefined;
   }
 
   private client(apiKey: string): OpenAI {
-    return new OpenAI({
-      apiKey,
-      // Retries live in one wrapper around every provider, not inside the SDK.
-      maxRetries: 0,
-      timeout: this.spec.timeoutMs,
-      ...(this.spec.baseUrl === undefined ? {} : { baseURL: this.spec.baseUrl }),
-    });
+    return new OpenAI(sdkClientOptions(this.spec, apiKey));
   }
 
   private async call(
@@ -110,7 +78,7 @@ export class OpenAICompatibleProvider implements ModelProvider {
       { signal },
     );
     const parsed = CompletionSchema.safeParse(completion);
-    if (!parsed.success) throw malformed(this.spec, "chat completion", completion);
+    if (!parsed.success) throw this.malformed("chat completion", completion);
     const choice = parsed.data.choices[0];
     const transcript = JSON.stringify(completion);
     if (choice?.message.refusal) {
@@ -129,14 +97,12 @@ export class OpenAICompatibleProvider implements ModelProvider {
 
   async complete(request: ModelRequest): Promise<ModelResponse> {
     const key = this.key();
-    return completeWith(
-      this.spec,
+    return this.completeWith(
       "openai",
       request,
-      this.deps,
-      (e) => classify(this.spec, e),
+      (e) => classifySdkError(this.name, e, ERRORS),
       (signal) => {
-        if (key !== undefined && key.found === undefined) throw missingKeyError(this.spec, key);
+        if (key !== undefined && key.found === undefined) throw this.missingKeyError(key);
         return this.call(this.client(key?.found?.value ?? NO_KEY), request, signal);
       },
     );
@@ -145,12 +111,8 @@ export class OpenAICompatibleProvider implements ModelProvider {
   async check(options: { offline: boolean; signal?: AbortSignal }): Promise<ProviderCheck> {
     const key = this.key();
     const where = this.spec.baseUrl ?? "api.openai.com";
-    const found =
-      key === undefined
-        ? `no key needed for ${where}`
-        : `key in ${key.found?.name ?? key.names.join(", ")} for ${where}`;
-    return checkWith(
-      this.spec,
+    const found = key === undefined ? `no key needed for ${where}` : describeKey(key, where);
+    return this.checkWith(
       options,
       key,
       found,
@@ -160,7 +122,7 @@ export class OpenAICompatibleProvider implements ModelProvider {
           { system: "", prompt: "Reply with OK." },
           signal,
         ),
-      (e) => classify(this.spec, e),
+      (e) => classifySdkError(this.name, e, ERRORS),
     );
   }
 }

@@ -1,9 +1,9 @@
 import type { ServerResponse } from "node:http";
 import { z } from "zod";
 import { sendJson, sendSse, type SseEvent } from "./http.js";
-import { openaiErrorBody } from "./openai-shared.js";
+import { openaiErrorBody, readOpenAIMessages } from "./openai-shared.js";
 import { chunksOf, type Answer, type Conversation } from "./scenario.js";
-import { parseBody, textOf, type UrlFacts, type VendorApi } from "./vendor-api.js";
+import { parseBody, type UrlFacts, type VendorApi } from "./vendor-api.js";
 
 const ChatRequestSchema = z.looseObject({
   model: z.string().min(1),
@@ -91,26 +91,11 @@ function streamEvents(answer: Answer, includeUsage: boolean): SseEvent[] {
 export const openaiChatApi: VendorApi = {
   conversation(body: unknown, url: UrlFacts): Conversation {
     const req = parseBody(ChatRequestSchema, body, "openai chat completions");
-    let prompt = "";
-    const system: string[] = [];
-    let turn = 0;
-    for (const message of req.messages) {
-      if (message.role === "tool") turn += 1;
-      if (message.role === "system" || message.role === "developer") {
-        system.push(textOf(message.content));
-      }
-      if (message.role === "user") {
-        const text = textOf(message.content);
-        if (text !== "") prompt = text;
-      }
-    }
     return {
       vendor: "openai-chat",
       model: req.model,
       stream: req.stream ?? false,
-      system: system.join("\n"),
-      prompt,
-      turn,
+      ...readOpenAIMessages(req.messages, (message) => message.role === "tool"),
       requestBytes: url.requestBytes,
       includeUsage: req.stream_options?.include_usage ?? false,
     };

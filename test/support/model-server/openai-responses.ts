@@ -1,9 +1,9 @@
 import type { ServerResponse } from "node:http";
 import { z } from "zod";
 import { sendJson, sendSse, type SseEvent } from "./http.js";
-import { openaiErrorBody } from "./openai-shared.js";
+import { openaiErrorBody, readOpenAIMessages } from "./openai-shared.js";
 import { chunksOf, type Answer, type Conversation } from "./scenario.js";
-import { parseBody, textOf, type UrlFacts, type VendorApi } from "./vendor-api.js";
+import { parseBody, type UrlFacts, type VendorApi } from "./vendor-api.js";
 
 const ItemSchema = z.looseObject({
   type: z.string().optional(),
@@ -164,25 +164,20 @@ function streamEvents(answer: Answer): SseEvent[] {
 export const openaiResponsesApi: VendorApi = {
   conversation(body: unknown, url: UrlFacts): Conversation {
     const req = parseBody(ResponsesRequestSchema, body, "openai responses");
-    const system: string[] = req.instructions ? [req.instructions] : [];
-    let prompt = typeof req.input === "string" ? req.input : "";
-    let turn = 0;
-    for (const item of typeof req.input === "string" ? [] : req.input) {
+    const read = readOpenAIMessages(
+      typeof req.input === "string" ? [] : req.input,
       // function_call_output, custom_tool_call_output, local_shell_call_output, ...
-      if (item.type?.endsWith("_call_output") === true) turn += 1;
-      if (item.role === "system" || item.role === "developer") system.push(textOf(item.content));
-      if (item.role === "user") {
-        const text = textOf(item.content);
-        if (text !== "") prompt = text;
-      }
-    }
+      (item) => item.type?.endsWith("_call_output") === true,
+      {
+        system: req.instructions ? [req.instructions] : [],
+        prompt: typeof req.input === "string" ? req.input : "",
+      },
+    );
     return {
       vendor: "openai-responses",
       model: req.model,
       stream: req.stream ?? false,
-      system: system.join("\n"),
-      prompt,
-      turn,
+      ...read,
       requestBytes: url.requestBytes,
     };
   },
