@@ -161,6 +161,8 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     error: z.string().optional(),
     /** Why the call failed, as the resilience layer classified it (failed calls only). */
     errorKind: z.enum(PROVIDER_ERROR_KINDS).optional(),
+    /** File holding the raw exchange (CLI output, response body, error output), when kept. */
+    transcript: z.string().optional(),
   }),
   z.object({
     type: z.literal("plan.recorded"),

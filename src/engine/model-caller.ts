@@ -13,6 +13,7 @@ import type { RouteRequest } from "../routing/index.js";
 import { canBeReviewed } from "../routing/cross-review.js";
 import type { TaskBudget } from "./task-budget.js";
 import type { TaskRecorder } from "./task-recorder.js";
+import { saveTranscript } from "./transcripts.js";
 
 /** A model's answer parsed into data, or the reason it could not be. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -54,6 +55,8 @@ export interface CallDeps {
   readonly budget?: TaskBudget | undefined;
   /** Absent: a failed call is tried once and not replaced. */
   readonly resilience?: CallResilience | undefined;
+  /** The task's folder of this run; raw transcripts of model calls are kept in `calls/`. */
+  readonly runDir?: string | undefined;
 }
 
 /**
@@ -115,6 +118,7 @@ async function attemptOnce(
     const env = deps.childEnv?.(request.taskId, provider.kind);
     const response = await provider.complete(env ? { ...request, env } : request);
     spentUsd = response.costUsd ?? 0;
+    const transcript = await saveTranscript(deps.runDir, spec, request, response.transcript);
     await deps.recorder.record({
       ...base,
       provider: provider.kind,
@@ -124,13 +128,16 @@ async function attemptOnce(
       costUsd: response.costUsd ?? 0,
       durationMs: response.durationMs,
       ok: true,
+      ...(transcript === undefined ? {} : { transcript }),
     });
     return { ok: true, value: response };
   } catch (thrown) {
     if (request.signal?.aborted) throw thrown;
     const error = classifyError(thrown, spec.name);
+    const transcript = await saveTranscript(deps.runDir, spec, request, error.detail);
     await deps.recorder.record({
       ...base,
+      ...(transcript === undefined ? {} : { transcript }),
       provider: providerKind,
       modelId: spec.model,
       response: "",

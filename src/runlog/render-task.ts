@@ -227,6 +227,10 @@ function callsSection(h: TaskHistory): string[] {
   const header = ["#", "Role", "Model", "Step", "Attempt", "Tokens in", "Tokens out"];
   header.push("Cache read / write", "Cost", "Duration", "Result");
   lines.push(table(header, h.calls.map(callRow)));
+  const kept = h.calls.flatMap((c, i) =>
+    c.call.transcript === undefined ? [] : [`- #${String(i + 1)}: ${code(c.call.transcript)}`],
+  );
+  if (kept.length > 0) lines.push("", "Raw transcripts:", "", ...kept);
   lines.push("", "By model:", "", byModelTable(h.calls));
   const t = totalsOf(h.calls);
   lines.push(
