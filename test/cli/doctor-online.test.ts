@@ -139,7 +139,7 @@ describe("orchestrator doctor, online, against the scripted model server", () =>
     );
     expect(text.stdout).toMatch(
       new RegExp(
-        `^ok claude_api \\(anthropic, anthropic, medium\\): key in ${KEY_VAR} for ${escape(server.url)}$`,
+        `^ok claude_api \\(anthropic, anthropic, medium\\): key in ${KEY_VAR} for ${escape(server.url)} \\(serves ${API_MODEL}\\)$`,
         "m",
       ),
     );
@@ -157,7 +157,7 @@ describe("orchestrator doctor, online, against the scripted model server", () =>
     const report = DoctorJson.parse(JSON.parse(json.stdout));
     expect(report).toMatchObject({ ok: true, offline: false });
     expect(report.models.map((m) => [m.name, m.status, m.routed, m.version])).toEqual([
-      ["claude_api", "ok", true, undefined],
+      ["claude_api", "ok", true, `serves ${API_MODEL}`],
       ["claude_cli", "ok", true, version],
     ]);
   }, 120_000);

@@ -22,7 +22,9 @@ function printModel(out: Output, d: ModelDiagnosis): void {
           ? out.color.red("!!")
           : out.color.yellow("!!");
   const routed = d.routed ? "" : " (not routed: not needed)";
-  const what = d.found ?? (d.status === "problem" ? "not usable" : "");
+  const found = d.found ?? (d.status === "problem" ? "not usable" : "");
+  const what =
+    d.version === undefined || found.includes(d.version) ? found : `${found} (${d.version})`;
   out.out(`${mark} ${d.name} (${d.provider}, ${d.family}, ${d.tier})${routed}: ${what}`);
   for (const problem of d.problems) out.out(`   problem: ${problem}`);
   for (const fix of d.fixes) out.out(`   fix: ${fix}`);

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { TokenUsage } from "../../core/events.js";
 import { ProviderError, type ProviderCheck } from "../../core/provider-errors.js";
 import type { ModelRequest, ModelResponse } from "../../core/ports.js";
@@ -242,8 +243,15 @@ export abstract class ApiProvider {
     if (options.offline) return { ok: true, found, problems: [], fixes: [] };
     const pingSpec = { ...this.spec, timeoutMs: Math.min(this.spec.timeoutMs, 30_000) };
     try {
-      await withDeadline(pingSpec, options.signal, classify, ping);
-      return { ok: true, found, problems: [], fixes: [] };
+      const answer = await withDeadline(pingSpec, options.signal, classify, ping);
+      const served = servedModel(answer);
+      return {
+        ok: true,
+        found,
+        ...(served === undefined ? {} : { version: `serves ${served}` }),
+        problems: [],
+        fixes: [],
+      };
     } catch (error) {
       const failure =
         error instanceof ProviderError
@@ -257,4 +265,18 @@ export abstract class ApiProvider {
       };
     }
   }
+}
+
+/**
+ * The model id the server says answered: a {@link RawAnswer}'s `modelId`, or a raw body's
+ * `model` (Anthropic, OpenAI, Ollama) or `modelVersion` (Gemini).
+ */
+const ServedModelSchema = z.union([
+  z.looseObject({ modelId: z.string().min(1) }).transform((a) => a.modelId),
+  z.looseObject({ model: z.string().min(1) }).transform((a) => a.model),
+  z.looseObject({ modelVersion: z.string().min(1) }).transform((a) => a.modelVersion),
+]);
+
+function servedModel(answer: unknown): string | undefined {
+  return ServedModelSchema.safeParse(answer).data;
 }
