@@ -162,6 +162,25 @@ export const RoutingSchema = z.strictObject({
     .min(1)
     .optional()
     .meta({ description: "First matching rule wins; omitted conditions match anything." }),
+  learned: z
+    .strictObject({
+      min_samples: z.number().int().min(1).optional().meta({
+        description: "Attempts a model needs in a situation before it is trusted (default 10).",
+      }),
+      success_threshold: z.number().gt(0).max(1).optional().meta({
+        description:
+          "Lower bound of a step's success within its attempts a trusted model must reach (default 0.8, the seed's).",
+      }),
+      explore: z.number().min(0).max(1).optional().meta({
+        description: "Chance of trying a cheaper model that is not trusted yet (default 0.5).",
+      }),
+      prior_weight: z.number().min(0).optional().meta({
+        description:
+          "Pseudo-attempts borrowed from the same risk in other areas as a prior (default 8).",
+      }),
+    })
+    .optional()
+    .meta({ description: "Settings of strategy: learned." }),
 });
 
 /** `resilience:` of model_config.yaml: retries, fallback and cooldown of failing models. */

@@ -46,6 +46,33 @@ describe("model_config.yaml", () => {
     ]);
   });
 
+  it("reads routing.learned, and names a threshold out of range", async () => {
+    const withLearned = (learned: string): string =>
+      models.replace(
+        "  implementer_mode: agent\n",
+        `  implementer_mode: agent\n  strategy: learned\n  learned: ${learned}\n`,
+      );
+    const root = await makeProject(
+      {
+        tasks: "[]\n",
+        model_config: withLearned("{ min_samples: 4, success_threshold: 0.9, explore: 0.1 }"),
+      },
+      [".orchestrator/s.yaml"],
+    );
+    expect((await load(root)).models.routing.learned).toEqual({
+      minSamples: 4,
+      successThreshold: 0.9,
+      explore: 0.1,
+    });
+    const bad = await makeProject(
+      { tasks: "[]\n", model_config: withLearned("{ success_threshold: 1.5 }") },
+      [".orchestrator/s.yaml"],
+    );
+    const problems = await messages(load(bad));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^routing\.learned\.success_threshold: expected .*1/);
+  });
+
   it("maps models and rules to the core shapes", async () => {
     const root = await makeProject({ tasks: "[]\n", model_config: models }, [
       ".orchestrator/s.yaml",

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
-import type { ModelSpec, ModelsConfig } from "../core/project-config.js";
+import type { z } from "zod";
+import type { LearnedSettings, ModelSpec, ModelsConfig } from "../core/project-config.js";
 import { DEFAULT_RESILIENCE } from "../core/project-config.js";
 import { checkRouting } from "./cross-review-check.js";
 import { didYouMean, isRecord } from "./describe.js";
@@ -56,6 +57,7 @@ export async function readModelConfigFile(
       implementerMode: routing.implementer_mode,
       rules: rules.filter((r) => r !== undefined),
       ...(routing.ladder === undefined ? {} : { ladder: routing.ladder }),
+      ...(routing.learned === undefined ? {} : { learned: learnedOf(routing.learned) }),
     },
     ...budgetsOf(raw.budgets),
     ...resilienceOf(source, raw.resilience),
@@ -134,6 +136,15 @@ function checkModelNames(
     );
   }
   return missing.size === 0;
+}
+
+function learnedOf(raw: NonNullable<z.output<typeof RoutingSchema>["learned"]>): LearnedSettings {
+  return {
+    ...(raw.min_samples === undefined ? {} : { minSamples: raw.min_samples }),
+    ...(raw.success_threshold === undefined ? {} : { successThreshold: raw.success_threshold }),
+    ...(raw.explore === undefined ? {} : { explore: raw.explore }),
+    ...(raw.prior_weight === undefined ? {} : { priorWeight: raw.prior_weight }),
+  };
 }
 
 function budgetsOf(raw: unknown): Pick<ModelsConfig, "budgets"> {

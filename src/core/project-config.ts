@@ -93,6 +93,20 @@ export interface RoutingConfig {
    * moves one rung up (still honouring cross-review). Absent: the rules choose every attempt.
    */
   readonly ladder?: readonly string[];
+  /** Settings of `strategy: learned`; omitted ones take the defaults documented in README. */
+  readonly learned?: LearnedSettings;
+}
+
+/** `routing.learned`: how much history the learned policy needs and how it explores. */
+export interface LearnedSettings {
+  /** Attempts (or reviews) a model needs in a situation before it is trusted (default 10). */
+  readonly minSamples?: number;
+  /** Lower bound of a step's success within its attempts a trusted model must reach (0.8). */
+  readonly successThreshold?: number;
+  /** Chance of trying a cheaper model that is not trusted yet (default 0.5). */
+  readonly explore?: number;
+  /** Pseudo-attempts borrowed from the same risk in other areas as a prior (default 8). */
+  readonly priorWeight?: number;
 }
 
 /** Spending limits across tasks, in USD per UTC day and month; omitted = no limit. */

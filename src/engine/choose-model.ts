@@ -28,6 +28,7 @@ export function chooseCodeReviewer(
   const { models } = ctx.deps.config;
   if (ctx.history !== undefined) {
     const decision = routeLearned(models, ctx.history, req, {
+      ...models.routing.learned,
       rng: decisionRng(ctx, req, attempt),
     });
     return { model: decision.model, reason: `${decision.reason} [${decision.mode}]` };
@@ -54,6 +55,7 @@ export function chooseAuthor(
   }
   if (ctx.history !== undefined) {
     const decision = routeLearned(models, ctx.history, req, {
+      ...models.routing.learned,
       rng: decisionRng(ctx, req, options.attempt),
       // The step's success is judged within the attempts it has left, this one included.
       attempts: Math.max(1, ctx.deps.config.quality.maxAttempts - options.attempt + 1),

@@ -54,7 +54,11 @@ export function routedModels(
   const route = (req: RouteRequest): ModelSpec =>
     history === undefined
       ? routeByRules(config.models, req).model
-      : routeLearned(config.models, history, req, { rng: seededRng(0), expected: true }).model;
+      : routeLearned(config.models, history, req, {
+          ...config.models.routing.learned,
+          rng: seededRng(0),
+          expected: true,
+        }).model;
   const req = { risk: task.risk, area: task.area };
   const planner = route({ ...req, role: "planner" });
   const implementer = route({ ...req, role: "implementer" });
