@@ -11,4 +11,14 @@ describe("createProvider for API models", () => {
       expect(typeof provider.check).toBe("function");
     },
   );
+
+  it("loads the adapter at the first check: a missing key is reported, not thrown", async () => {
+    const spec = testModelSpec("anthropic", { name: "m", family: "f" });
+    const provider = createProvider({ ...spec, apiKeyEnv: "NO_SUCH_KEY_FOR_THIS_TEST" });
+    const check = await provider.check?.({ offline: true });
+    expect(check).toMatchObject({
+      ok: false,
+      problems: ["no API key: NO_SUCH_KEY_FOR_THIS_TEST not set"],
+    });
+  });
 });
