@@ -14,13 +14,16 @@ function isRuntimeSource(file: string): boolean {
 }
 
 /**
- * Transpiles the current sources of src/core, src/store and the child script into a temp
+ * Transpiles the current sources of src/core, src/store and a child script (default
+ * test/store/store-child.ts) into a temp
  * directory, so child processes run the real store code without a prior `npm run build`
  * (and never a stale dist/). Type checking is left to `tsc --noEmit`.
  */
-export async function buildStoreChild(): Promise<{ script: string; cleanup: () => Promise<void> }> {
+export async function buildStoreChild(
+  child = CHILD,
+): Promise<{ script: string; cleanup: () => Promise<void> }> {
   const out = await mkdtemp(join(tmpdir(), "orchestrator-store-child-"));
-  const sources = [CHILD];
+  const sources = [child];
   for (const dir of ["src/core", "src/store"]) {
     for (const f of await readdir(join(ROOT, dir)))
       if (isRuntimeSource(f)) sources.push(`${dir}/${f}`);
@@ -42,7 +45,7 @@ export async function buildStoreChild(): Promise<{ script: string; cleanup: () =
   await symlink(join(ROOT, "node_modules"), join(out, "node_modules"), "dir");
   await writeFile(join(out, "package.json"), JSON.stringify({ type: "module" }));
   return {
-    script: join(out, CHILD.replace(/\.ts$/, ".js")),
+    script: join(out, child.replace(/\.ts$/, ".js")),
     cleanup: () => rm(out, { recursive: true, force: true }),
   };
 }

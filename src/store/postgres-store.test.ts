@@ -1,0 +1,54 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { SystemError } from "../core/errors.js";
+import { TempDatabases } from "../../test/store/temp-pg.js";
+import { openPostgresStore } from "./postgres-store.js";
+import { FakeClock, describeStoreContract, note, sampleTask } from "./store-contract.js";
+
+const dbs = new TempDatabases();
+afterAll(() => dbs.dropAll());
+
+describeStoreContract("PostgresStore", async (clock) =>
+  openPostgresStore((await dbs.create()).url, { clock }),
+);
+
+describe("PostgresStore", () => {
+  it("keeps everything across reconnects and continues the sequence", async () => {
+    const { url } = await dbs.create();
+    const clock = new FakeClock();
+    const first = await openPostgresStore(url, { clock });
+    await first.saveTask(sampleTask("T1"));
+    const run = await first.startRun("run");
+    await first.append("T1", run.id, note("one"));
+    await first.acquireLease("T1", "a", 60_000);
+    await first.close();
+    const second = await openPostgresStore(url, { clock });
+    try {
+      expect(await second.getTask("T1")).toEqual(sampleTask("T1"));
+      expect((await second.events("T1")).map((e) => e.body)).toEqual([note("one")]);
+      expect((await second.leaseHolder("T1"))?.owner).toBe("a");
+      expect((await second.append("T1", null, note("two"))).seq).toBe(2);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("migrates a new database once when several stores open it at the same time", async () => {
+    const { url } = await dbs.create();
+    const stores = await Promise.all([1, 2, 3, 4].map(() => openPostgresStore(url)));
+    try {
+      const seqs = await Promise.all(stores.map((s, i) => s.append("T", null, note(`${i}`))));
+      expect(seqs.map((e) => e.seq).sort()).toEqual([1, 2, 3, 4]);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it("reports an unreachable server with the URL but never its password", async () => {
+    const url = "postgres://someone:s3cret-pw@127.0.0.1:1/nowhere";
+    const error = await openPostgresStore(url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SystemError);
+    const message = error instanceof Error ? error.message : "";
+    expect(message).toContain("postgres://someone:***@127.0.0.1:1/nowhere");
+    expect(message).not.toContain("s3cret-pw");
+  });
+});

@@ -1,0 +1,260 @@
+import { randomUUID } from "node:crypto";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import { OrchestratorError, SystemError } from "../core/errors.js";
+import { EVENT_SCHEMA_VERSION } from "../core/events.js";
+import type { EventBody, StoredEvent } from "../core/events.js";
+import { systemClock } from "../core/ports.js";
+import type { Clock, RunRecord, Store } from "../core/ports.js";
+import type { Task } from "../core/task.js";
+import { redactDatabaseUrl } from "./database-url.js";
+import { migratePostgres } from "./postgres-migrations.js";
+import type { PgStoreDatabase } from "./postgres-schema.js";
+import {
+  decodeEvent,
+  decodeLease,
+  decodeRun,
+  decodeTask,
+  encodeEventBody,
+  encodeTask,
+} from "./rows.js";
+
+/** Options of {@link openPostgresStore}. */
+export interface PostgresStoreOptions {
+  /** Time source for event timestamps, run times and lease expiry; default: the system clock. */
+  readonly clock?: Clock;
+  /** Most connections the store opens at once (default 4). */
+  readonly maxConnections?: number;
+}
+
+/**
+ * `bigint` columns (sequence numbers, times in ms) come back as JS numbers: every value the
+ * store writes is below 2^53, and the row decoders expect numbers. Per pool, not global.
+ */
+function pgTypes(): pg.CustomTypesConfig {
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+  return types;
+}
+
+/**
+ * The shared {@link Store} for many machines: PostgreSQL through Kysely and `pg`.
+ *
+ * Event sequence numbers are gapless and visible in order: `append` takes the next number
+ * from the single `event_counter` row in the same transaction as the insert. The row lock is
+ * held until commit, so appends from every process commit one after another in `seq` order; a
+ * reader that has seen `seq` n never later finds a smaller one appear (which a plain sequence
+ * allows: concurrent transactions commit out of order, and a rolled-back one leaves a hole).
+ * Appends are a few hundred microseconds; a model call is seconds.
+ */
+export class PostgresStore implements Store {
+  private closed = false;
+
+  private constructor(
+    private readonly db: Kysely<PgStoreDatabase>,
+    /** The database URL without its password, for messages. */
+    readonly where: string,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Connects to `url`, applies pending migrations, and refuses a newer schema. */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const clock = options.clock ?? systemClock;
+    const where = redactDatabaseUrl(url);
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.maxConnections ?? 4,
+      types: pgTypes(),
+      connectionTimeoutMillis: 10_000,
+    });
+    // An idle connection the server drops must not crash the process.
+    pool.on("error", () => undefined);
+    const db = new Kysely<PgStoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      await migratePostgres(db, where, clock);
+      return new PostgresStore(db, where, clock);
+    } catch (error) {
+      await db.destroy().catch(() => undefined);
+      if (error instanceof OrchestratorError) throw error;
+      throw new SystemError(`cannot open state database ${where}: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async saveTask(task: Task): Promise<void> {
+    const body = JSON.stringify(encodeTask(task));
+    const now = this.clock.now();
+    await this.db
+      .insertInto("tasks")
+      .values({ id: task.id, body, updated_at: now })
+      .onConflict((oc) => oc.column("id").doUpdateSet({ body, updated_at: now }))
+      .execute();
+  }
+
+  async getTask(id: string): Promise<Task | undefined> {
+    const row = await this.db
+      .selectFrom("tasks")
+      .select(["id", "body"])
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return row && decodeTask(this.where, row);
+  }
+
+  async listTasks(): Promise<Task[]> {
+    // `ord` is the first insertion's order, kept when a task is replaced (the upsert updates).
+    const rows = await this.db.selectFrom("tasks").select(["id", "body"]).orderBy("ord").execute();
+    return rows.map((row) => decodeTask(this.where, row));
+  }
+
+  async startRun(command: string): Promise<RunRecord> {
+    const run: RunRecord = {
+      id: randomUUID(),
+      command,
+      startedAt: this.clock.now(),
+      finishedAt: null,
+      status: null,
+    };
+    await this.db
+      .insertInto("runs")
+      .values({ id: run.id, command, started_at: run.startedAt, finished_at: null, status: null })
+      .execute();
+    return run;
+  }
+
+  async finishRun(runId: string, status: string): Promise<void> {
+    await this.db
+      .updateTable("runs")
+      .set({ finished_at: this.clock.now(), status })
+      .where("id", "=", runId)
+      .execute();
+  }
+
+  async listRuns(): Promise<RunRecord[]> {
+    const rows = await this.db
+      .selectFrom("runs")
+      .select(["id", "command", "started_at", "finished_at", "status"])
+      .orderBy("ord")
+      .execute();
+    return rows.map((row) => decodeRun(this.where, row));
+  }
+
+  async append(taskId: string, runId: string | null, body: EventBody): Promise<StoredEvent> {
+    const valid = encodeEventBody(taskId, body);
+    const at = this.clock.now();
+    const seq = await this.db.transaction().execute(async (tx) => {
+      const counter = await tx
+        .updateTable("event_counter")
+        .set((eb) => ({ last_seq: eb("last_seq", "+", 1) }))
+        .where("id", "=", 1)
+        .returning("last_seq")
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto("events")
+        .values({
+          seq: counter.last_seq,
+          task_id: taskId,
+          run_id: runId,
+          type: valid.type,
+          schema_version: EVENT_SCHEMA_VERSION,
+          body: JSON.stringify(valid),
+          at,
+        })
+        .execute();
+      return counter.last_seq;
+    });
+    return { seq, taskId, runId, at, body: valid };
+  }
+
+  async events(taskId: string, afterSeq = 0): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .selectFrom("events")
+      .selectAll()
+      .where("task_id", "=", taskId)
+      .where("seq", ">", afterSeq)
+      .orderBy("seq")
+      .execute();
+    return rows.map((row) => decodeEvent(this.where, row));
+  }
+
+  async runEvents(runId: string): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .selectFrom("events")
+      .selectAll()
+      .where("run_id", "=", runId)
+      .orderBy("seq")
+      .execute();
+    return rows.map((row) => decodeEvent(this.where, row));
+  }
+
+  async acquireLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = this.clock.now();
+    // INSERT ... ON CONFLICT DO UPDATE locks the existing row and evaluates the WHERE on its
+    // latest version, so two processes racing for an expired lease cannot both win.
+    const result = await this.db
+      .insertInto("leases")
+      .values({ task_id: taskId, owner, expires_at: now + ttlMs })
+      .onConflict((oc) =>
+        oc
+          .column("task_id")
+          .doUpdateSet((eb) => ({
+            owner: eb.ref("excluded.owner"),
+            expires_at: eb.ref("excluded.expires_at"),
+          }))
+          .where((eb) =>
+            eb.or([eb("leases.owner", "=", owner), eb("leases.expires_at", "<=", now)]),
+          ),
+      )
+      .executeTakeFirst();
+    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
+  async renewLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("leases")
+      .set({ expires_at: this.clock.now() + ttlMs })
+      .where("task_id", "=", taskId)
+      .where("owner", "=", owner)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async releaseLease(taskId: string, owner: string): Promise<void> {
+    await this.db
+      .deleteFrom("leases")
+      .where("task_id", "=", taskId)
+      .where("owner", "=", owner)
+      .execute();
+  }
+
+  async leaseHolder(taskId: string): Promise<{ owner: string; expiresAt: number } | undefined> {
+    const row = await this.db
+      .selectFrom("leases")
+      .select(["owner", "expires_at"])
+      .where("task_id", "=", taskId)
+      .where("expires_at", ">", this.clock.now())
+      .executeTakeFirst();
+    return row && decodeLease(this.where, taskId, row);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.destroy();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Opens the PostgreSQL state database at `url` (which must exist): applies pending migrations
+ * and refuses a database written by a newer orchestrator. Messages never show the password.
+ */
+export function openPostgresStore(
+  url: string,
+  options?: PostgresStoreOptions,
+): Promise<PostgresStore> {
+  return PostgresStore.open(url, options);
+}
