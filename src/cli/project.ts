@@ -10,8 +10,7 @@ import { createGatePort } from "../engine/gate-port.js";
 import { createWorkspacePort } from "../engine/workspace-port.js";
 import { NodeProcessRunner } from "../process/node-process-runner.js";
 import { createProvider } from "../providers/index.js";
-import { openSqliteStore } from "../store/index.js";
-import { stateDbPath } from "./context.js";
+import { locateState, openStore } from "./state-store.js";
 
 /** A loaded project: its configuration, its store, and a way to build an engine on them. */
 export interface OpenProject {
@@ -39,7 +38,7 @@ export async function openProject(
   });
   // Commands that call models check every routed model can run before anything is written.
   if (options.runsModels === true) assertModelsRunnable(config);
-  const store = await openSqliteStore(stateDbPath(repoRoot));
+  const store = await openStore(await locateState(repoRoot, env));
   const runner = new NodeProcessRunner();
   const owner = processOwner();
   return {

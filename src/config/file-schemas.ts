@@ -78,9 +78,31 @@ export type TaskDefaults = z.output<typeof TaskDefaultsSchema>;
 
 export const TaskListSchema = z.array(RawTaskSchema);
 
+/** A URL with a password in it: credentials belong in the environment, never in the files. */
+function hasEmbeddedPassword(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i.test(url);
+}
+
+/** A `repos:` entry: its path, or its path and the remote workers clone it from. */
+export const RepoEntrySchema = z.union([
+  nonEmpty("Path of the repository, relative to this repository's root."),
+  z.strictObject({
+    path: nonEmpty("Path of the repository, relative to this repository's root."),
+    remote: nonEmpty(
+      "Git URL workers clone the repository from and push task branches to (credentials from the environment: SSH agent, credential helper).",
+    )
+      .refine((url) => !hasEmbeddedPassword(url), {
+        message:
+          "expected a remote URL without a password; give credentials through the environment (SSH agent, git credential helper, GIT_ASKPASS)",
+      })
+      .optional(),
+  }),
+]);
+export type RepoEntry = z.output<typeof RepoEntrySchema>;
+
 export const TasksObjectSchema = z.strictObject({
   repos: z
-    .record(z.string(), nonEmpty("Path of the repository, relative to this repository's root."))
+    .record(z.string(), RepoEntrySchema)
     .optional()
     .meta({ description: "Names for repositories that tasks refer to with `repo:`." }),
   defaults: TaskDefaultsSchema.optional(),
@@ -211,6 +233,21 @@ export const ResilienceSchema = z
   })
   .meta({ description: "How failed model calls are retried, replaced and cooled down." });
 
+/**
+ * `store:`: `sqlite` (the default: `.orchestrator/state.db`) or a `postgres://` URL shared by
+ * workers on many machines. The value is never echoed in messages: it may hold a password.
+ */
+export const StoreSettingSchema = z
+  .string()
+  .refine((v) => v === "sqlite" || /^postgres(?:ql)?:\/\/[^/]+\/[^/?]+/i.test(v), {
+    message:
+      "expected sqlite or a URL like postgres://user@host:5432/database (write the password as ${PGPASSWORD} or leave it to the environment)",
+  })
+  .meta({
+    description:
+      "Where the state lives: sqlite (default, .orchestrator/state.db) or postgres://user@host:5432/db for workers on many machines; ${VAR} is expanded. ORCHESTRATOR_DATABASE_URL overrides it.",
+  });
+
 /** `model_config.yaml`. */
 export const ModelConfigFileSchema = z
   .strictObject({
@@ -225,6 +262,7 @@ export const ModelConfigFileSchema = z
       .optional()
       .meta({ description: "Spending limits across all tasks per UTC day and month (USD)." }),
     resilience: ResilienceSchema.optional(),
+    store: StoreSettingSchema.optional(),
   })
   .meta({ title: "orchestrator model_config.yaml" });
 

@@ -60,6 +60,7 @@ export async function readModelConfigFile(
       ...(routing.learned === undefined ? {} : { learned: learnedOf(routing.learned) }),
     },
     ...budgetsOf(raw.budgets),
+    ...storeOf(raw.store),
     ...resilienceOf(source, raw.resilience),
   };
   checkLadder(source, config, Object.keys(rawModels));
@@ -145,6 +146,11 @@ function learnedOf(raw: NonNullable<z.output<typeof RoutingSchema>["learned"]>):
     ...(raw.explore === undefined ? {} : { explore: raw.explore }),
     ...(raw.prior_weight === undefined ? {} : { priorWeight: raw.prior_weight }),
   };
+}
+
+function storeOf(raw: unknown): Pick<ModelsConfig, "store"> {
+  const parsed = ModelConfigFileSchema.shape.store.safeParse(raw).data;
+  return parsed === undefined || parsed === "sqlite" ? {} : { store: parsed };
 }
 
 function budgetsOf(raw: unknown): Pick<ModelsConfig, "budgets"> {

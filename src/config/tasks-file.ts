@@ -10,6 +10,7 @@ import { isDirectory, pathExists } from "./file-checks.js";
 import type { RawTask, TaskDefaults } from "./file-schemas.js";
 import {
   RawTaskSchema,
+  RepoEntrySchema,
   TaskDefaultsSchema,
   TaskListSchema,
   TasksObjectSchema,
@@ -18,8 +19,14 @@ import { findCycles } from "./task-graph.js";
 import type { FieldPath, SourceFile } from "./yaml-source.js";
 import { validateAt } from "./zod-problems.js";
 
+/** A `repos:` entry, normalised: where it is here, and where workers clone it from. */
+interface RepoRef {
+  readonly path: string;
+  readonly remote?: string | undefined;
+}
+
 interface TasksDocument {
-  readonly repos: Readonly<Record<string, string>>;
+  readonly repos: Readonly<Record<string, RepoRef>>;
   readonly defaults: TaskDefaults;
   /** False when `defaults:` itself is invalid; tasks then may lack what it meant to give. */
   readonly defaultsValid: boolean;
@@ -67,9 +74,12 @@ export async function readTasksFile(source: SourceFile, repoRoot: string): Promi
   const document = splitDocument(source, source.toJS());
   if (document === undefined) return [];
   const ids = checkIds(source, document);
-  for (const [name, path] of Object.entries(document.repos)) {
+  for (const [name, { path }] of Object.entries(document.repos)) {
     if (!(await isDirectory(resolve(repoRoot, path)))) {
-      source.report(["repos", name], `expected the path of an existing directory, found "${path}"`);
+      source.report(
+        isRecord(rawRepos(source)[name]) ? ["repos", name, "path"] : ["repos", name],
+        `expected the path of an existing directory, found "${path}"`,
+      );
     }
   }
   const tasks: Task[] = [];
@@ -79,6 +89,27 @@ export async function readTasksFile(source: SourceFile, repoRoot: string): Promi
   }
   checkDependencies(source, document, ids);
   return tasks;
+}
+
+/**
+ * `repos:` entry by entry, so one bad entry (a remote with a password) is reported once, at
+ * its field, and does not also make every task that names it an unknown repository.
+ */
+function reposOf(raw: unknown): Record<string, RepoRef> {
+  const repos: Record<string, RepoRef> = {};
+  if (!isRecord(raw)) return repos;
+  for (const [name, value] of Object.entries(raw)) {
+    const parsed = RepoEntrySchema.safeParse(value).data;
+    if (typeof parsed === "string") repos[name] = { path: parsed };
+    else if (parsed !== undefined) repos[name] = parsed;
+    else if (isRecord(value) && typeof value.path === "string") repos[name] = { path: value.path };
+  }
+  return repos;
+}
+
+function rawRepos(source: SourceFile): Record<string, unknown> {
+  const data = source.toJS();
+  return isRecord(data) && isRecord(data.repos) ? data.repos : {};
 }
 
 function splitDocument(source: SourceFile, data: unknown): TasksDocument | undefined {
@@ -95,7 +126,7 @@ function splitDocument(source: SourceFile, data: unknown): TasksDocument | undef
     return undefined;
   }
   validateAt(source, TasksObjectSchema, data);
-  const repos = TasksObjectSchema.shape.repos.safeParse(data.repos).data ?? {};
+  const repos = reposOf(data.repos);
   const defaults = TaskDefaultsSchema.optional().safeParse(data.defaults);
   const list = Array.isArray(data.tasks) ? data.tasks : [];
   return {
@@ -162,6 +193,7 @@ async function normaliseTask(
     fieldPath(own, index, "repo"),
   );
   if (repoPath === undefined) return undefined;
+  const remote = Object.hasOwn(document.repos, repo) ? document.repos[repo]?.remote : undefined;
   if (merged.context_files !== undefined) {
     await checkContextFiles(
       source,
@@ -189,6 +221,7 @@ async function normaliseTask(
       merged.timeout === undefined ? DEFAULT_TASK_TIMEOUT_MS : (parseDuration(merged.timeout) ?? 0),
     ...(merged.budget_usd === undefined ? {} : { budgetUsd: merged.budget_usd }),
     ...(merged.base === undefined ? {} : { base: merged.base }),
+    ...(remote === undefined ? {} : { remote }),
     ...(merged.quality_level === undefined ? {} : { qualityLevel: merged.quality_level }),
   };
   const checked = TaskSchema.safeParse(candidate);
@@ -206,11 +239,11 @@ async function normaliseTask(
 async function resolveRepo(
   source: SourceFile,
   repoRoot: string,
-  repos: Readonly<Record<string, string>>,
+  repos: Readonly<Record<string, RepoRef>>,
   repo: string,
   path: FieldPath,
 ): Promise<string | undefined> {
-  const named = Object.hasOwn(repos, repo) ? repos[repo] : undefined;
+  const named = Object.hasOwn(repos, repo) ? repos[repo]?.path : undefined;
   if (named !== undefined) {
     const dir = resolve(repoRoot, named);
     // A folder that does not exist was reported at its `repos:` entry.

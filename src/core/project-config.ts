@@ -151,6 +151,11 @@ export interface ModelsConfig {
   readonly models: ReadonlyMap<string, ModelSpec>;
   readonly routing: RoutingConfig;
   readonly budgets?: BudgetsConfig;
+  /**
+   * `store:`: where the state lives when it is not the embedded SQLite file — a
+   * `postgres://` URL (with `${VAR}` already expanded). Never printed with its password.
+   */
+  readonly store?: string;
   /** Absent: {@link DEFAULT_RESILIENCE}. */
   readonly resilience?: ResilienceConfig;
 }

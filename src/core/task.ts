@@ -54,6 +54,11 @@ export const TaskSchema = z.object({
   dependsOn: z.array(z.string()),
   timeoutMs: z.number().int().positive(),
   budgetUsd: z.number().nonnegative().optional(),
+  /**
+   * Git URL workers on other machines clone the repository from and push the task branch to
+   * (`repos: NAME: { remote: ... }`); absent for tasks only ever run locally.
+   */
+  remote: z.string().min(1).optional(),
   /** Git ref the task's branch starts from; default: the repository's HEAD. */
   base: z.string().optional(),
   /** Quality level override for every step of this task. */

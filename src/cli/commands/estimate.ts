@@ -9,9 +9,9 @@ import { costHistory, estimateTask, sumEstimates } from "../../costs/index.js";
 import type { CostHistory, EstimateLine, TaskEstimate } from "../../costs/index.js";
 import { routeByRules, routeLearned, routingHistory, seededRng } from "../../routing/index.js";
 import type { RouteRequest, RoutingHistory } from "../../routing/index.js";
-import { openSqliteStore } from "../../store/index.js";
 import type { CliContext, GlobalOptions } from "../context.js";
-import { findRepoRoot, hasState, outputFor, stateDbPath } from "../context.js";
+import { findRepoRoot, outputFor } from "../context.js";
+import { hasStateAt, locateState, openStore } from "../state-store.js";
 import type { Output } from "../output.js";
 import { allEvents } from "../../engine/all-events.js";
 
@@ -115,8 +115,9 @@ export async function estimateTasks(
   const config = await loadProjectConfig(repoRoot, { env, requireTasks: false });
   const tasks = new Map(config.tasks.map((t) => [t.id, t]));
   let events: StoredEvent[] = [];
-  if (hasState(repoRoot)) {
-    const store = await openSqliteStore(stateDbPath(repoRoot));
+  const state = await locateState(repoRoot, env);
+  if (hasStateAt(state)) {
+    const store = await openStore(state);
     try {
       for (const t of await store.listTasks()) if (!tasks.has(t.id)) tasks.set(t.id, t);
       events = await allEvents(store);

@@ -3,9 +3,9 @@ import { loadProjectConfig } from "../../config/index.js";
 import { UserError } from "../../core/errors.js";
 import { EVENT_SCHEMA_VERSION } from "../../core/events.js";
 import { projectTask } from "../../core/projection.js";
-import { openSqliteStore } from "../../store/index.js";
 import type { CliContext, GlobalOptions } from "../context.js";
-import { findRepoRoot, hasState, outputFor, stateDbPath } from "../context.js";
+import { findRepoRoot, outputFor } from "../context.js";
+import { hasStateAt, locateState, openStore } from "../state-store.js";
 
 /** The whole state of one task as JSON: the seed's `state/{task_id}.json`. */
 export async function exportTask(
@@ -15,7 +15,8 @@ export async function exportTask(
 ): Promise<Record<string, unknown>> {
   const config = await loadProjectConfig(repoRoot, { env, requireTasks: false });
   const configured = config.tasks.find((t) => t.id === taskId);
-  if (!hasState(repoRoot)) {
+  const state = await locateState(repoRoot, env);
+  if (!hasStateAt(state)) {
     if (!configured) throw new UserError(`unknown task "${taskId}"`);
     return {
       schema_version: EVENT_SCHEMA_VERSION,
@@ -24,7 +25,7 @@ export async function exportTask(
       events: [],
     };
   }
-  const store = await openSqliteStore(stateDbPath(repoRoot));
+  const store = await openStore(state);
   try {
     const task = (await store.getTask(taskId)) ?? configured;
     if (!task) throw new UserError(`unknown task "${taskId}"`);

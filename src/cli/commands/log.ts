@@ -6,9 +6,9 @@ import type { StoredEvent } from "../../core/events.js";
 import type { RunRecord, Store } from "../../core/ports.js";
 import { renderRunLog } from "../../runlog/index.js";
 import type { RunLogTask } from "../../runlog/index.js";
-import { openSqliteStore } from "../../store/index.js";
 import type { CliContext, GlobalOptions } from "../context.js";
-import { findRepoRoot, hasState, outputFor, stateDbPath } from "../context.js";
+import { findRepoRoot, outputFor } from "../context.js";
+import { hasStateAt, locateState, openStore } from "../state-store.js";
 
 interface LogOptions {
   readonly out?: string;
@@ -63,13 +63,18 @@ function runTitle(run: RunRecord): string {
  * The Markdown run log of a task (its whole history) or of a run (every event recorded in it,
  * grouped by task). A task id is looked up first, then a run id or a unique prefix of one.
  */
-export async function buildRunLog(repoRoot: string, id: string): Promise<string> {
-  if (!hasState(repoRoot)) {
+export async function buildRunLog(
+  repoRoot: string,
+  id: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
+  const state = await locateState(repoRoot, env);
+  if (!hasStateAt(state)) {
     throw new UserError(
       `no orchestrator state in ${repoRoot} yet; run a task first (orchestrator run --task ID)`,
     );
   }
-  const store = await openSqliteStore(stateDbPath(repoRoot));
+  const store = await openStore(state);
   try {
     const task = await store.getTask(id);
     const events = await store.events(id);
@@ -94,7 +99,7 @@ export function registerLog(program: Command, ctx: CliContext): void {
     .action(async (id: string, options: LogOptions) => {
       const global = program.opts<GlobalOptions>();
       const out = outputFor(ctx, {});
-      const markdown = await buildRunLog(await findRepoRoot(ctx, global.repo), id);
+      const markdown = await buildRunLog(await findRepoRoot(ctx, global.repo), id, ctx.env);
       if (options.out === undefined) {
         ctx.stdout.write(markdown);
         return;

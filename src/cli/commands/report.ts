@@ -8,10 +8,10 @@ import { costLedger, emptyTotals, savingsVsBaseline } from "../../costs/index.js
 import type { CostLedger, LedgerTotals, Savings } from "../../costs/index.js";
 import { routingHistory } from "../../routing/index.js";
 import type { CellKey } from "../../routing/index.js";
-import { openSqliteStore } from "../../store/index.js";
 import { allEvents } from "../../engine/all-events.js";
 import type { CliContext, GlobalOptions } from "../context.js";
-import { findRepoRoot, hasState, outputFor, stateDbPath } from "../context.js";
+import { findRepoRoot, outputFor } from "../context.js";
+import { hasStateAt, locateState, openStore } from "../state-store.js";
 import type { Output } from "../output.js";
 
 export const REPORT_GROUPINGS = ["model", "role", "area", "task"] as const;
@@ -321,14 +321,15 @@ export function registerReport(program: Command, ctx: CliContext): void {
       const by = parseGrouping(options.by ?? "model");
       const since = options.since === undefined ? undefined : parseSince(options.since, Date.now());
       const repoRoot = await findRepoRoot(ctx, global.repo);
-      if (!hasState(repoRoot)) {
+      const state = await locateState(repoRoot, ctx.env);
+      if (!hasStateAt(state)) {
         if (out.json) out.emit(emptyReport(by, since));
         else out.out("no runs yet");
         return;
       }
       const config = await loadProjectConfig(repoRoot, { env: ctx.env, requireTasks: false });
       const baseline = pickBaseline(config.models, options.baseline);
-      const store = await openSqliteStore(stateDbPath(repoRoot));
+      const store = await openStore(state);
       let events: StoredEvent[];
       try {
         events = await allEvents(store);

@@ -3,9 +3,9 @@ import { loadProjectConfig } from "../../config/index.js";
 import type { TaskView } from "../../core/projection.js";
 import { projectTask } from "../../core/projection.js";
 import type { Task } from "../../core/task.js";
-import { openSqliteStore } from "../../store/index.js";
 import type { CliContext, GlobalOptions } from "../context.js";
-import { findRepoRoot, hasState, outputFor, stateDbPath } from "../context.js";
+import { findRepoRoot, outputFor } from "../context.js";
+import { hasStateAt, locateState, openStore } from "../state-store.js";
 import type { Output } from "../output.js";
 
 /** One row of `status`: the task and what its events say. */
@@ -44,8 +44,9 @@ function toRow(task: Task, view: TaskView): StatusRow {
 export async function readStatus(repoRoot: string, env: NodeJS.ProcessEnv): Promise<StatusRow[]> {
   const config = await loadProjectConfig(repoRoot, { env, requireTasks: false });
   const tasks = new Map(config.tasks.map((t) => [t.id, t]));
-  if (!hasState(repoRoot)) return config.tasks.map((t) => toRow(t, projectTask(t.id, [])));
-  const store = await openSqliteStore(stateDbPath(repoRoot));
+  const state = await locateState(repoRoot, env);
+  if (!hasStateAt(state)) return config.tasks.map((t) => toRow(t, projectTask(t.id, [])));
+  const store = await openStore(state);
   try {
     for (const t of await store.listTasks()) if (!tasks.has(t.id)) tasks.set(t.id, t);
     const rows: StatusRow[] = [];

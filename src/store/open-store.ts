@@ -1,0 +1,33 @@
+import { existsSync } from "node:fs";
+import type { Clock, Store } from "../core/ports.js";
+import { redactDatabaseUrl } from "./database-url.js";
+import { openPostgresStore } from "./postgres-store.js";
+import { openSqliteStore } from "./sqlite-store.js";
+
+/** Where a store lives: an embedded SQLite file or a PostgreSQL database. */
+export type StoreLocation =
+  | { readonly kind: "sqlite"; readonly path: string }
+  | { readonly kind: "postgres"; readonly url: string };
+
+/** The location as users may see it: the file, or the URL without its password. */
+export function describeStoreLocation(location: StoreLocation): string {
+  return location.kind === "sqlite" ? location.path : redactDatabaseUrl(location.url);
+}
+
+/**
+ * Whether there may be state to read: the SQLite file exists, or the store is a shared
+ * database (which is never created by reading commands, but always assumed to exist).
+ */
+export function storeMayHoldState(location: StoreLocation): boolean {
+  return location.kind === "postgres" || existsSync(location.path);
+}
+
+/** Opens (and migrates) the store at `location`. */
+export function openStore(
+  location: StoreLocation,
+  options: { clock?: Clock } = {},
+): Promise<Store> {
+  return location.kind === "sqlite"
+    ? openSqliteStore(location.path, options)
+    : openPostgresStore(location.url, options);
+}
