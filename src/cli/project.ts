@@ -5,6 +5,7 @@ import type { ProjectConfig } from "../core/project-config.js";
 import { projectTask } from "../core/projection.js";
 import type { TaskView } from "../core/projection.js";
 import { Engine, processOwner } from "../engine/engine.js";
+import type { EngineDeps } from "../engine/ports.js";
 import type { EventListener } from "../engine/task-recorder.js";
 import { createGatePort } from "../engine/gate-port.js";
 import { createWorkspacePort } from "../engine/workspace-port.js";
@@ -20,6 +21,8 @@ export interface OpenProject {
   engine(
     listener?: EventListener,
     childEnv?: (taskId: string, providerKind: string) => Record<string, string>,
+    /** Parts a worker replaces: its workspace (clones and pushes) and its lease owner and TTL. */
+    overrides?: Partial<Pick<EngineDeps, "workspace" | "owner" | "leaseTtlMs">>,
   ): Engine;
   /** The task's projected view (NEW with no events when it never ran). */
   taskView(taskId: string): Promise<TaskView>;
@@ -45,7 +48,7 @@ export async function openProject(
     repoRoot,
     config,
     store,
-    engine: (listener, childEnv) =>
+    engine: (listener, childEnv, overrides) =>
       new Engine({
         store,
         clock: systemClock,
@@ -57,6 +60,7 @@ export async function openProject(
         owner,
         ...(listener ? { listener } : {}),
         ...(childEnv ? { childEnv } : {}),
+        ...overrides,
       }),
     taskView: async (taskId) => projectTask(taskId, await store.events(taskId)),
     close: () => store.close(),

@@ -237,6 +237,71 @@ export class PostgresStore implements Store {
     return row && decodeLease(this.where, taskId, row);
   }
 
+  /**
+   * Copies a whole state into this (empty) database keeping every sequence number, time and
+   * id, in one transaction: all of it or nothing. Used by `orchestrator migrate-store`.
+   * @throws SystemError when the database already holds tasks, runs or events.
+   */
+  async importState(state: {
+    tasks: readonly Task[];
+    runs: readonly RunRecord[];
+    events: readonly StoredEvent[];
+  }): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      const counter = await tx
+        .selectFrom("event_counter")
+        .select("last_seq")
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      const [tasks, runs] = await Promise.all([
+        tx.selectFrom("tasks").select("id").limit(1).execute(),
+        tx.selectFrom("runs").select("id").limit(1).execute(),
+      ]);
+      if (counter.last_seq > 0 || tasks.length > 0 || runs.length > 0) {
+        throw new SystemError(
+          `state database ${this.where} already holds state; migrate into an empty database`,
+        );
+      }
+      const now = this.clock.now();
+      for (const task of state.tasks) {
+        await tx
+          .insertInto("tasks")
+          .values({ id: task.id, body: JSON.stringify(encodeTask(task)), updated_at: now })
+          .execute();
+      }
+      for (const run of state.runs) {
+        await tx
+          .insertInto("runs")
+          .values({
+            id: run.id,
+            command: run.command,
+            started_at: run.startedAt,
+            finished_at: run.finishedAt,
+            status: run.status,
+          })
+          .execute();
+      }
+      let last = 0;
+      for (const event of state.events) {
+        const valid = encodeEventBody(event.taskId, event.body);
+        await tx
+          .insertInto("events")
+          .values({
+            seq: event.seq,
+            task_id: event.taskId,
+            run_id: event.runId,
+            type: valid.type,
+            schema_version: EVENT_SCHEMA_VERSION,
+            body: JSON.stringify(valid),
+            at: event.at,
+          })
+          .execute();
+        last = Math.max(last, event.seq);
+      }
+      await tx.updateTable("event_counter").set({ last_seq: last }).where("id", "=", 1).execute();
+    });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

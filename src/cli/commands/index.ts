@@ -11,7 +11,10 @@ import { registerReport } from "./report.js";
 import { registerReview } from "./review.js";
 import { registerRun } from "./run.js";
 import { registerStatus } from "./status.js";
+import { registerSubmit } from "./submit.js";
 import { registerValidate } from "./validate.js";
+import { registerWorker } from "./worker.js";
+import { registerMigrateStore } from "./migrate-store.js";
 
 /** Every command of the CLI, in the order `--help` lists them. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -19,6 +22,8 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerValidate(program, ctx);
   registerDoctor(program, ctx);
   registerRun(program, ctx);
+  registerSubmit(program, ctx);
+  registerWorker(program, ctx);
   registerGate(program, ctx);
   registerStatus(program, ctx);
   registerReview(program, ctx);
@@ -26,5 +31,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerLog(program, ctx);
   registerEstimate(program, ctx);
   registerReport(program, ctx);
+  registerMigrateStore(program, ctx);
   registerDemo(program, ctx);
 }
