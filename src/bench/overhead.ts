@@ -11,7 +11,7 @@ import { systemClock } from "../core/ports.js";
 import type { ModelSpec, ProjectConfig } from "../core/project-config.js";
 import type { Task } from "../core/task.js";
 import { Engine } from "../engine/engine.js";
-import { createWorkspacePort } from "../engine/workspace-port.js";
+import { createWorkspacePort } from "../workspace/index.js";
 import { NodeProcessRunner } from "../process/node-process-runner.js";
 import { happyScript } from "../providers/script-builder.js";
 import type { ScriptedStep } from "../providers/script-builder.js";

@@ -11,7 +11,7 @@ import type { CheckSpec, QualityConfig } from "../core/project-config.js";
 import { NodeProcessRunner } from "../process/node-process-runner.js";
 import { answer, happyScript } from "../providers/script-builder.js";
 import type { ScriptedStep } from "../providers/script-builder.js";
-import { createGatePort } from "./gate-port.js";
+import { createGatePort } from "../gate/index.js";
 
 // The baseline of a task's base commit starts when the task starts, in the background: it runs
 // while the task plans, the first gate waits for it, and it never outlives the task's run.

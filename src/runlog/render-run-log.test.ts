@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { GatePort } from "../engine/ports.js";
+import type { GatePort } from "../core/gate-port.js";
 import { answer, happyScript, planJson, reviewCode } from "../providers/script-builder.js";
 import type { ScriptedStep } from "../providers/script-builder.js";
 import { createHarness } from "../../test/support/engine-harness.js";
