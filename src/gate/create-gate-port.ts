@@ -1,7 +1,7 @@
 import type { ProcessRunner } from "../core/ports.js";
 import type { QualityConfig } from "../core/project-config.js";
-import { runGate } from "./run-gate.js";
-import { prewarmGateBaseline, runGateAgainstBase } from "./gate-run.js";
+import { runGate } from "./run-level-checks.js";
+import { prewarmGateBaseline, runGateAgainstBase } from "./run-against-base.js";
 import type { GatePort, GatePrepareInput, GateRun } from "../core/gate-port.js";
 
 /**

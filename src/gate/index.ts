@@ -8,8 +8,8 @@ export {
   type GateInput,
   type GateResult,
   type GateComparison,
-} from "./run-gate.js";
-export { runGateAgainstBase, type GateRunRequest, type GateRunResult } from "./gate-run.js";
+} from "./run-level-checks.js";
+export { runGateAgainstBase, type GateRunRequest, type GateRunResult } from "./run-against-base.js";
 export {
   ensureBaseline,
   qualityConfigHash,
