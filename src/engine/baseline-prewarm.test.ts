@@ -9,8 +9,8 @@ import type { EventBody } from "../core/events.js";
 import type { ModelProvider } from "../core/ports.js";
 import type { CheckSpec, QualityConfig } from "../core/project-config.js";
 import { NodeProcessRunner } from "../process/node-process-runner.js";
-import { answer, happyScript } from "../providers/script-builder.js";
-import type { ScriptedStep } from "../providers/script-builder.js";
+import { answer, happyScript } from "../../test/support/script-builder.js";
+import type { ScriptedStep } from "../../test/support/script-builder.js";
 import { createGatePort } from "../gate/index.js";
 
 // The baseline of a task's base commit starts when the task starts, in the background: it runs

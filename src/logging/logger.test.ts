@@ -7,7 +7,7 @@ import { z } from "zod";
 import { UserError } from "../core/errors.js";
 import type { GatePort } from "../core/gate-port.js";
 import type { EventListener } from "../core/event-listener.js";
-import { answer, happyScript, reviewCode } from "../providers/script-builder.js";
+import { answer, happyScript, reviewCode } from "../../test/support/script-builder.js";
 import { createHarness } from "../../test/support/engine-harness.js";
 import type { Harness } from "../../test/support/engine-harness.js";
 import { createLogger } from "./logger.js";
