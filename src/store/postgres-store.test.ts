@@ -2,7 +2,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SystemError } from "../core/errors.js";
 import { TempDatabases } from "../../test/store/temp-pg.js";
 import { openPostgresStore } from "./postgres-store.js";
-import { FakeClock, describeStoreContract, note, sampleTask } from "./store-contract.js";
+import {
+  FakeClock,
+  describeStoreContract,
+  note,
+  sampleTask,
+} from "../../test/support/store-contract.js";
 
 const dbs = new TempDatabases();
 afterAll(() => dbs.dropAll());

@@ -4,7 +4,7 @@ import { parseDuration } from "../../config/duration.js";
 import { UserError } from "../../core/errors.js";
 import { systemClock } from "../../core/ports.js";
 import { processOwner } from "../../engine/engine.js";
-import { createWorkspacePort } from "../../engine/workspace-port.js";
+import { createWorkspacePort } from "../../workspace/index.js";
 import { NodeProcessRunner } from "../../process/node-process-runner.js";
 import { RemoteClones } from "../../scheduler/queue/remote-clones.js";
 import { TaskQueue } from "../../scheduler/queue/task-queue.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TaskState } from "../../core/state-machine.js";
-import { sampleTask } from "../../store/store-contract.js";
+import { sampleTask } from "../../../test/support/store-contract.js";
 import { readyToEnqueue, waitingFor } from "./ready-tasks.js";
 
 const task = (id: string, dependsOn: string[] = [], priority = 0) => ({

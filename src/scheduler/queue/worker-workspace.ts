@@ -1,4 +1,4 @@
-import type { WorkspacePort } from "../../engine/ports.js";
+import type { WorkspacePort } from "../../core/workspace-port.js";
 import type { RemoteClones } from "./remote-clones.js";
 
 /**
