@@ -39,7 +39,8 @@ async function measure(workerCount: number): Promise<Measure> {
   const workers: WorkerProcess[] = [];
   try {
     // Workers start (clone, connect) before the clock starts, as a standing fleet would be.
-    for (let i = 0; i < workerCount; i++) workers.push(await startWorker(project, `w${i + 1}`));
+    for (let i = 0; i < workerCount; i++)
+      workers.push(await startWorker(project, `w${i + 1}`, { maxMs: 30 * 60_000 }));
     await sleep(3000);
     const started = performance.now();
     const submitted = await project.cli(["submit", "--batch"]);

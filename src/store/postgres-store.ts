@@ -140,30 +140,47 @@ export class PostgresStore implements Store {
   }
 
   async append(taskId: string, runId: string | null, body: EventBody): Promise<StoredEvent> {
-    const valid = encodeEventBody(taskId, body);
+    const [event] = await this.appendAll(taskId, runId, [body]);
+    if (event === undefined) throw new SystemError(`append to ${this.where} returned no event`);
+    return event;
+  }
+
+  async appendAll(
+    taskId: string,
+    runId: string | null,
+    bodies: readonly EventBody[],
+  ): Promise<StoredEvent[]> {
+    if (bodies.length === 0) return [];
+    const valid = bodies.map((body) => encodeEventBody(taskId, body));
     const at = this.clock.now();
-    const seq = await this.db.transaction().execute(async (tx) => {
+    // The counter row is taken for the whole batch: its seqs are consecutive, and the row lock
+    // (held to commit) makes every writer's batch commit in seq order.
+    const last = await this.db.transaction().execute(async (tx) => {
       const counter = await tx
         .updateTable("event_counter")
-        .set((eb) => ({ last_seq: eb("last_seq", "+", 1) }))
+        .set((eb) => ({ last_seq: eb("last_seq", "+", valid.length) }))
         .where("id", "=", 1)
         .returning("last_seq")
         .executeTakeFirstOrThrow();
+      const first = counter.last_seq - valid.length + 1;
       await tx
         .insertInto("events")
-        .values({
-          seq: counter.last_seq,
-          task_id: taskId,
-          run_id: runId,
-          type: valid.type,
-          schema_version: EVENT_SCHEMA_VERSION,
-          body: JSON.stringify(valid),
-          at,
-        })
+        .values(
+          valid.map((body, i) => ({
+            seq: first + i,
+            task_id: taskId,
+            run_id: runId,
+            type: body.type,
+            schema_version: EVENT_SCHEMA_VERSION,
+            body: JSON.stringify(body),
+            at,
+          })),
+        )
         .execute();
       return counter.last_seq;
     });
-    return { seq, taskId, runId, at, body: valid };
+    const first = last - valid.length + 1;
+    return valid.map((body, i) => ({ seq: first + i, taskId, runId, at, body }));
   }
 
   async events(taskId: string, afterSeq = 0): Promise<StoredEvent[]> {

@@ -69,6 +69,7 @@ export function runChild(
   script: string,
   args: readonly string[],
   onLine: (line: string, count: number) => boolean = () => false,
+  timeoutMs = CHILD_TIMEOUT_MS,
 ): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
@@ -80,7 +81,7 @@ export function runChild(
       killed = true;
       child.kill("SIGKILL");
     };
-    const timer = setTimeout(kill, CHILD_TIMEOUT_MS);
+    const timer = setTimeout(kill, timeoutMs);
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       const parts = (pending + chunk).split("\n");
       pending = parts.pop() ?? "";

@@ -3,7 +3,8 @@
  * `child-process.ts` after transpiling; not part of the build.
  *
  *   mixed <url> <name> <rounds>   per round: appends to the shared task S and its own task
- *                                 P-<name>, then enters the lease-guarded section of task L
+ *                                 P-<name>, a batch of 3 to task B, then enters the
+ *                                 lease-guarded section of task L
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { openPostgresStore } from "../../src/store/postgres-store.js";
@@ -35,6 +36,11 @@ async function main(args: string[]): Promise<void> {
       await Promise.all([
         store.append("S", null, note(`${name} ${i}`)),
         store.append(`P-${name}`, null, note(`${i}`)),
+        store.appendAll("B", null, [
+          note(`${name} ${i}`),
+          note(`${name} ${i}`),
+          note(`${name} ${i}`),
+        ]),
       ]);
       await enterSection(store, name);
     }
