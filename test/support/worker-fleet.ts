@@ -198,7 +198,7 @@ export async function startWorker(
       "--concurrency",
       String(options.concurrency ?? 1),
       "--lease-ttl",
-      options.leaseTtl ?? "3s",
+      options.leaseTtl ?? "10s",
     ],
     { cwd: checkout, env: { ...process.env, ...project.env }, stdio: ["ignore", "pipe", "pipe"] },
   );

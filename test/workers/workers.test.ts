@@ -80,11 +80,11 @@ describe("workers on a shared PostgreSQL store and a bare remote", () => {
       }
     };
     for (const name of ["w1", "w2", "w3"]) {
-      workers.push(await startWorker(project, name, { onEvent }));
+      workers.push(await startWorker(project, name, { onEvent, maxMs: 470_000 }));
     }
 
     const ids = TASKS.map((t) => t.id);
-    const states = await waitForStates(db.url, ids, 180_000);
+    const states = await waitForStates(db.url, ids, 420_000);
     expect(killed).toBeDefined();
     if (![...states.values()].every((s) => s === "DONE")) {
       // What the workers said, to see why a task did not finish.
@@ -143,5 +143,5 @@ describe("workers on a shared PostgreSQL store and a bare remote", () => {
     // SIGTERM stops the remaining workers cleanly.
     const codes = await Promise.all(workers.filter((w) => w.name !== "w1").map((w) => w.stop()));
     expect(codes).toEqual([0, 0]);
-  }, 240_000);
+  }, 480_000);
 });

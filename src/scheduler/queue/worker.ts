@@ -45,6 +45,8 @@ export class Worker {
   private readonly stopping = new AbortController();
   private reaper: NodeJS.Timeout | undefined;
   private reaping = false;
+  /** Jobs whose lease was found missing, and when: failed only if still missing a TTL later. */
+  private readonly suspects = new Map<string, number>();
 
   constructor(private readonly deps: WorkerDeps) {}
 
@@ -170,11 +172,22 @@ export class Worker {
       for (const job of await this.deps.queue.activeJobs()) {
         if (this.inHand.has(job.taskId)) continue;
         const holder = await this.deps.store.leaseHolder(job.taskId);
-        const orphaned =
-          holder === undefined
-            ? job.activeMs > Math.min(this.deps.leaseTtlMs, 10_000)
-            : ownerIsDead(holder.owner);
-        if (!orphaned) continue;
+        if (holder !== undefined && !ownerIsDead(holder.owner)) {
+          this.suspects.delete(job.id);
+          continue;
+        }
+        if (holder === undefined) {
+          // A lease can lapse for a moment on a live but overloaded worker (a late renewal):
+          // the job is failed only when it is still unleased a whole TTL later.
+          if (job.activeMs <= Math.min(this.deps.leaseTtlMs, 10_000)) continue;
+          const since = this.suspects.get(job.id);
+          if (since === undefined) {
+            this.suspects.set(job.id, this.deps.now());
+            continue;
+          }
+          if (this.deps.now() - since < this.deps.leaseTtlMs) continue;
+        }
+        this.suspects.delete(job.id);
         this.deps.log(
           `${job.taskId}: its worker is gone (${holder?.owner ?? "lease expired"}); retrying elsewhere`,
         );
