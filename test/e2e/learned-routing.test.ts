@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { EventBody } from "../../src/core/events.js";
 import type { CheckSpec, ModelSpec, ModelsConfig } from "../../src/core/project-config.js";
-import { createGatePort } from "../../src/engine/gate-port.js";
+import { createGatePort } from "../../src/gate/create-gate-port.js";
 import { NodeProcessRunner } from "../../src/process/node-process-runner.js";
-import { answer, APPROVE_PLAN, planJson, reviewCode } from "../../src/providers/script-builder.js";
+import { answer, APPROVE_PLAN, planJson, reviewCode } from "../support/script-builder.js";
 import type { Script } from "../../src/providers/scripted-provider.js";
 import { createHarness, rule, scripted } from "../support/engine-harness.js";
 import type { Harness } from "../support/engine-harness.js";

@@ -4,10 +4,10 @@
  * from the distribution documented in bench/routing/README.md ("Random workloads"). A learned
  * router tuned on one workload has to hold on these.
  */
-import type { Risk } from "../core/task.js";
-import { RISKS } from "../core/task.js";
-import type { Rng } from "../routing/rng.js";
-import { seededRng } from "../routing/rng.js";
+import type { Risk } from "../src/core/task.js";
+import { RISKS } from "../src/core/task.js";
+import type { Rng } from "../src/routing/rng.js";
+import { seededRng } from "../src/routing/rng.js";
 import type { Workload } from "./routing-workload.js";
 import { WorkloadSchema } from "./routing-workload.js";
 
