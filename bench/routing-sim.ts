@@ -516,6 +516,7 @@ export function learnedOptions(view: RouterView, seed: number): LearnedRouterOpt
     attempts: view.maxAttempts,
     explore: l.explore,
     priorWeight: l.prior_weight,
+    tolerance: l.tolerance,
     leakPenalty: l.leak_penalty,
     maxLeak: l.max_leak,
     exploreReviewer: l.explore_reviewer,

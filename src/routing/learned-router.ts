@@ -43,7 +43,7 @@ export interface LearnedRouterOptions {
   readonly priorWeight?: number | undefined;
   /**
    * Step success (within the attempts left) a model may give up against the best candidate
-   * to be used for being cheaper, e.g. 0.02 for two points; default 0.01. The quality bar is
+   * to be used for being cheaper, e.g. 0.02 for two points; default 0.03. The quality bar is
    * relative: where every cheap model falls short of the strong ones, the strong ones are
    * used, whatever the absolute `successThreshold` allows.
    */
@@ -52,7 +52,7 @@ export interface LearnedRouterOptions {
   readonly reviewUsage?: TokenUsage | undefined;
   /**
    * Defects assumed to slip past review AND gate for each one the gate caught after an
-   * approval (κ; default 1, a gate that catches about half of what reviews miss). An author's
+   * approval (κ; default 2, a gate that catches a third of what reviews miss). An author's
    * success counts `leaks · κ` against it, so a cheap pair whose approvals the gate keeps
    * failing is not taken for a good one.
    */
@@ -81,8 +81,8 @@ export const LEARNED_DEFAULTS = {
   confidence: 1.645,
   explore: 1,
   priorWeight: 8,
-  tolerance: 0.01,
-  leakPenalty: 4,
+  tolerance: 0.03,
+  leakPenalty: 2,
   maxLeak: 0.04,
   exploreReviewer: 0.5,
 } as const;
