@@ -51,7 +51,11 @@ export async function fetchIssues(client: GithubClient, o: ImportOptions): Promi
     per_page: 100,
     ...(o.label === undefined ? {} : { labels: o.label }),
   });
-  return items.filter((i) => i.pull_request === undefined).map(toIssue);
+  // Oldest first: tasks.yaml then lists them in issue order, which breaks priority ties.
+  return items
+    .filter((i) => i.pull_request === undefined)
+    .map(toIssue)
+    .sort((a, b) => a.number - b.number);
 }
 
 function existsInRepo(root: string): (path: string) => boolean {
