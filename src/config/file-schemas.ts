@@ -99,8 +99,27 @@ export const RepoEntrySchema = z.union([
   }),
 ]);
 export type RepoEntry = z.output<typeof RepoEntrySchema>;
+const REPO_SLUG = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const RepoSlugSchema = z
+  .string()
+  .regex(REPO_SLUG, {
+    error: (iss) => `expected OWNER/NAME, found ${describeValue(iss.input)}`,
+  })
+  .meta({ description: "A GitHub repository as OWNER/NAME." });
+
+/** `source:` of tasks.yaml: where `orchestrator github sync` imports tasks from. */
+export const TaskSourceSchema = z
+  .strictObject({
+    github: z.strictObject({
+      repo: RepoSlugSchema,
+      label: nonEmpty("Only issues with this label (default: orchestrator).").optional(),
+      state: z.enum(["open", "closed", "all"]).default("open"),
+    }),
+  })
+  .meta({ description: "A standing import: issues of a GitHub repository become tasks." });
 
 export const TasksObjectSchema = z.strictObject({
+  source: TaskSourceSchema.optional(),
   repos: z
     .record(z.string(), RepoEntrySchema)
     .optional()
@@ -187,14 +206,15 @@ export const RoutingSchema = z.strictObject({
   learned: z
     .strictObject({
       min_samples: z.number().int().min(1).optional().meta({
-        description: "Attempts a model needs in a situation before it is trusted (default 10).",
+        description: "Attempts a model needs in a situation before it is trusted (default 5).",
       }),
       success_threshold: z.number().gt(0).max(1).optional().meta({
         description:
           "Lower bound of a step's success within its attempts a trusted model must reach (default 0.8, the seed's).",
       }),
       explore: z.number().min(0).max(1).optional().meta({
-        description: "Chance of trying a cheaper model that is not trusted yet (default 0.5).",
+        description:
+          "Chance of trying a cheaper model that is not trusted yet (default 1: whenever its draw favours it).",
       }),
       prior_weight: z.number().min(0).optional().meta({
         description:
@@ -247,6 +267,51 @@ export const StoreSettingSchema = z
     description:
       "Where the state lives: sqlite (default, .orchestrator/state.db) or postgres://user@host:5432/db for workers on many machines; ${VAR} is expanded. ORCHESTRATOR_DATABASE_URL overrides it.",
   });
+/** `github:` of model_config.yaml: pull requests out, decisions in (docs/GITHUB.md). */
+export const GithubSchema = z
+  .strictObject({
+    repo: RepoSlugSchema,
+    api_url: z
+      .url()
+      .default("https://api.github.com")
+      .meta({ description: "REST API root; GitHub Enterprise: https://HOST/api/v3." }),
+    remote: nonEmpty("Git remote task branches are pushed to (default: origin).").default("origin"),
+    base: nonEmpty("Branch pull requests target (default: the task's base branch).").optional(),
+    labels: z.array(z.string().min(1)).default([]).meta({ description: "Labels put on PRs." }),
+    reviewers: z
+      .array(z.string().min(1))
+      .default([])
+      .meta({ description: "GitHub users asked to review each PR." }),
+    draft_on_human: z
+      .boolean()
+      .default(true)
+      .meta({ description: "Open the PR as a draft when the task needed a human decision." }),
+    token_env: nonEmpty("Variable holding the token (default: GITHUB_TOKEN).").default(
+      "GITHUB_TOKEN",
+    ),
+    app: z
+      .strictObject({
+        app_id_env: nonEmpty("Variable holding the App id.").default("GITHUB_APP_ID"),
+        installation_id_env: nonEmpty("Variable holding the installation id.").default(
+          "GITHUB_APP_INSTALLATION_ID",
+        ),
+        private_key_env: nonEmpty("Variable holding the App's PEM private key.").default(
+          "GITHUB_APP_PRIVATE_KEY",
+        ),
+      })
+      .optional()
+      .meta({ description: "Authenticate as a GitHub App installation instead of a token." }),
+    task_labels: z
+      .strictObject({
+        risk_prefix: z.string().default("risk:"),
+        area_prefix: z.string().default("area:"),
+        priority_prefix: z.string().default("priority:"),
+      })
+      .prefault({})
+      .meta({ description: "How issue labels map to risk, area and priority." }),
+  })
+  .meta({ description: "GitHub: issues in, pull requests and comments out." });
+export type RawGithub = z.output<typeof GithubSchema>;
 
 /** `model_config.yaml`. */
 export const ModelConfigFileSchema = z
@@ -263,6 +328,7 @@ export const ModelConfigFileSchema = z
       .meta({ description: "Spending limits across all tasks per UTC day and month (USD)." }),
     resilience: ResilienceSchema.optional(),
     store: StoreSettingSchema.optional(),
+    github: GithubSchema.optional(),
   })
   .meta({ title: "orchestrator model_config.yaml" });
 

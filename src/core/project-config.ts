@@ -99,11 +99,11 @@ export interface RoutingConfig {
 
 /** `routing.learned`: how much history the learned policy needs and how it explores. */
 export interface LearnedSettings {
-  /** Attempts (or reviews) a model needs in a situation before it is trusted (default 10). */
+  /** Attempts (or reviews) a model needs in a situation before it is trusted (default 5). */
   readonly minSamples?: number;
   /** Lower bound of a step's success within its attempts a trusted model must reach (0.8). */
   readonly successThreshold?: number;
-  /** Chance of trying a cheaper model that is not trusted yet (default 0.5). */
+  /** Chance of trying a cheaper model that is not trusted yet (default 1: whenever its draw favours it). */
   readonly explore?: number;
   /** Pseudo-attempts borrowed from the same risk in other areas as a prior (default 8). */
   readonly priorWeight?: number;
@@ -147,6 +147,35 @@ export const DEFAULT_RESILIENCE: ResilienceConfig = {
   fallback: true,
 };
 
+/** `github:` of model_config.yaml, normalised. */
+export interface GithubConfig {
+  readonly owner: string;
+  readonly name: string;
+  /** REST API root without a trailing slash. */
+  readonly apiUrl: string;
+  /** Git remote that task branches are pushed to. */
+  readonly remote: string;
+  /** Branch pull requests target; absent: the task's base branch. */
+  readonly base?: string;
+  readonly labels: readonly string[];
+  readonly reviewers: readonly string[];
+  readonly draftOnHuman: boolean;
+  /** Environment variable holding the token. */
+  readonly tokenEnv: string;
+  /** Environment variables of a GitHub App installation, when one authenticates instead. */
+  readonly app?: {
+    readonly appIdEnv: string;
+    readonly installationIdEnv: string;
+    readonly privateKeyEnv: string;
+  };
+  /** Label prefixes that set an imported task's risk, area and priority. */
+  readonly taskLabels: {
+    readonly riskPrefix: string;
+    readonly areaPrefix: string;
+    readonly priorityPrefix: string;
+  };
+}
+
 export interface ModelsConfig {
   readonly models: ReadonlyMap<string, ModelSpec>;
   readonly routing: RoutingConfig;
@@ -158,6 +187,8 @@ export interface ModelsConfig {
   readonly store?: string;
   /** Absent: {@link DEFAULT_RESILIENCE}. */
   readonly resilience?: ResilienceConfig;
+  /** Absent: no GitHub integration. */
+  readonly github?: GithubConfig;
 }
 
 export const QUALITY_LEVELS = ["TRIVIAL", "SMALL", "MEDIUM", "LARGE"] as const;
