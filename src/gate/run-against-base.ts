@@ -6,7 +6,7 @@ import { Git } from "../workspace/index.js";
 import { resolveMainWorktree } from "../workspace/worktree-list.js";
 import type { GateBaselineRecord, GateOutcomeWith } from "../core/gate-port.js";
 import { ensureBaseline, prewarmBaseline, type Baseline } from "./baseline.js";
-import { describeChange } from "./change.js";
+import { describeChange, listUntracked } from "./change.js";
 import { chooseLevel, type LevelInput } from "./levels.js";
 import { checksOf, runGate } from "./run-level-checks.js";
 
@@ -32,6 +32,11 @@ export interface GateRunRequest {
   readonly coverageConstraint?: boolean | undefined;
   /** Called once the baseline is ready, to record it before the checks run. */
   readonly onBaseline?: ((record: GateBaselineRecord) => Promise<void>) | undefined;
+  /**
+   * The root of the repository's main worktree, when the caller knows it (the engine asks once
+   * per task, not once per gate); else found from `cwd`.
+   */
+  readonly mainRoot?: string | undefined;
 }
 
 /** A gate run against a base: it also says why the level was chosen and what it compared with. */
@@ -55,17 +60,23 @@ function constraintsOf(texts: readonly string[]): { coverageMin?: number; zeroWa
  */
 export async function runGateAgainstBase(request: GateRunRequest): Promise<BaseOutcome> {
   const { runner, cwd, baseSha } = request;
-  const change = await describeChange(runner, cwd, baseSha);
+  const stepRef =
+    "fixed" in request.level || request.level.stepRef === baseSha
+      ? undefined
+      : request.level.stepRef;
+  // The same working tree against the base and the step's start: its untracked files once.
+  const untracked = await listUntracked(runner, cwd);
+  const [change, stepChange] = await Promise.all([
+    describeChange(runner, cwd, baseSha, untracked),
+    stepRef === undefined ? undefined : describeChange(runner, cwd, stepRef, untracked),
+  ]);
   let level: QualityLevel;
   let levelReason: string;
   if ("fixed" in request.level) {
     level = request.level.fixed;
     levelReason = request.level.reason;
   } else {
-    const step =
-      request.level.stepRef === baseSha
-        ? change
-        : await describeChange(runner, cwd, request.level.stepRef);
+    const step = stepChange ?? change;
     const choice = chooseLevel({
       ...request.level.choose,
       files: step.files,
@@ -75,7 +86,7 @@ export async function runGateAgainstBase(request: GateRunRequest): Promise<BaseO
     levelReason = choice.reason;
   }
   const specs = checksOf(request.quality, level);
-  const mainRoot = await resolveMainWorktree(new Git(runner, cwd));
+  const mainRoot = request.mainRoot ?? (await resolveMainWorktree(new Git(runner, cwd)));
   const env = {
     ...request.env,
     ORCHESTRATOR_REPO_ROOT: mainRoot,
@@ -133,6 +144,8 @@ export interface GatePrewarmRequest {
   readonly logDir: string;
   readonly signal?: AbortSignal | undefined;
   readonly env?: Readonly<Record<string, string>> | undefined;
+  /** As in {@link GateRunRequest}. */
+  readonly mainRoot?: string | undefined;
 }
 
 /**
@@ -145,7 +158,8 @@ export async function prewarmGateBaseline(
   request: GatePrewarmRequest,
 ): Promise<Baseline | undefined> {
   request.signal?.throwIfAborted();
-  const mainRoot = await resolveMainWorktree(new Git(request.runner, request.cwd));
+  const mainRoot =
+    request.mainRoot ?? (await resolveMainWorktree(new Git(request.runner, request.cwd)));
   return prewarmBaseline({
     runner: request.runner,
     mainRoot,
