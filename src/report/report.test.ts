@@ -1,25 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { EventLogBuilder } from "../../test/support/event-fixtures.js";
+import { codeReview as review, EventLogBuilder } from "../../test/support/event-fixtures.js";
 import { modelsConfigFromRaw } from "../config/index.js";
 import { UserError } from "../core/errors.js";
 import { PlanSchema } from "../core/plan.js";
 import type { ModelSpec, ModelsConfig } from "../core/project-config.js";
-import type { CodeReview } from "../core/review.js";
 import { buildReport, emptyReport, outcomesBy, pickBaseline } from "./report.js";
 
 const plan = PlanSchema.parse({
   task_id: "T1",
   steps: [{ id: "S1", type: "implementation", description: "code", risk: "low" }],
-});
-
-const review = (status: CodeReview["status"]): CodeReview => ({
-  status,
-  review: {
-    performance_concerns: [],
-    security_issues: [],
-    required_changes: status === "approved" ? [] : ["fix it"],
-    optional_improvements: [],
-  },
 });
 
 /** One implementer attempt on S1 of `task`: its call, the code review and (if approved) the gate. */
