@@ -239,9 +239,7 @@ export const GithubSchema = z
       .url()
       .default("https://api.github.com")
       .meta({ description: "REST API root; GitHub Enterprise: https://HOST/api/v3." }),
-    remote: nonEmpty("Git remote task branches are pushed to (default: origin).").default(
-      "origin",
-    ),
+    remote: nonEmpty("Git remote task branches are pushed to (default: origin).").default("origin"),
     base: nonEmpty("Branch pull requests target (default: the task's base branch).").optional(),
     labels: z.array(z.string().min(1)).default([]).meta({ description: "Labels put on PRs." }),
     reviewers: z
