@@ -168,6 +168,8 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     response: z.string(),
     usage: TokenUsageSchema,
     costUsd: z.number().nonnegative(),
+    /** Where `costUsd` came from: the vendor's own figure or the model's price table. */
+    costSource: z.enum(["vendor", "prices"]).optional(),
     durationMs: z.number().nonnegative(),
     ok: z.boolean(),
     error: z.string().optional(),
