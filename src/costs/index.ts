@@ -39,3 +39,11 @@ export { lookupPrice, priceTableFromLiteLLM } from "./price-table.js";
 export type { PriceEntry, PriceTable } from "./price-table.js";
 export { normalizeUsage, USAGE_VENDORS, UsageFormatError } from "./usage.js";
 export type { UsageVendor } from "./usage.js";
+export {
+  buildReport,
+  emptyReport,
+  outcomesBy,
+  pickBaseline,
+  REPORT_GROUPINGS,
+} from "./spend-report.js";
+export type { Report, ReportGroup, ReportGrouping } from "./spend-report.js";
