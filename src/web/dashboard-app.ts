@@ -245,7 +245,7 @@ export function createDashboardApp(deps: DashboardDeps): Hono {
           const batch = queue.splice(0);
           if (batch.length > 0)
             await stream.writeSSE({ event: "events", data: JSON.stringify(batch) });
-          else if (!live.closed) await stream.writeSSE({ event: "ping", data: "{}" });
+          else await stream.writeSSE({ event: "ping", data: "{}" });
         }
       } finally {
         unsubscribe();
