@@ -215,7 +215,7 @@ export const NOTIFY_EVENTS = ["awaiting_human", "budget", "batch_finished", "ano
 
 /** One webhook of `notify.webhooks`. */
 export const WebhookSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }).meta({
+  url: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).meta({
     description: "Where to POST; use ${VAR} for secret URLs such as Slack's.",
   }),
   format: z.enum(["json", "slack"]).default("json").meta({
@@ -239,9 +239,13 @@ export const WebhookSchema = z.strictObject({
 export const NotifySchema = z
   .strictObject({
     webhooks: z.array(WebhookSchema).default([]),
-    dashboard_url: z.url({ protocol: /^https?$/ }).optional().meta({
-      description: "Base URL of `orchestrator serve`, for links to the task (e.g. http://host:7420/).",
-    }),
+    dashboard_url: z
+      .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
+      .optional()
+      .meta({
+        description:
+          "Base URL of `orchestrator serve`, for links to the task (e.g. http://host:7420/).",
+      }),
     anomaly_factor: z.number().gt(1).default(3).meta({
       description:
         "A task or step is an anomaly when its duration or cost is above the historical 95th percentile times this (default 3).",
