@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import type { StoredEvent } from "../core/events.js";
 import type { TaskView } from "../core/projection.js";
+import type { EventListener } from "../core/event-listener.js";
+import { systemClock } from "../core/ports.js";
 import { allEvents } from "../engine/all-events.js";
-import type { EventListener } from "../engine/task-recorder.js";
 import { createNotifier } from "../integrations/notify/index.js";
 import type { BatchSummary, Notifier } from "../integrations/notify/index.js";
-import { systemClock } from "../core/ports.js";
 import { createLogger } from "../logging/index.js";
 import { createTelemetry } from "../telemetry/index.js";
 import type { CliContext } from "./context.js";

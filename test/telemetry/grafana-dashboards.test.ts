@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { happyScript } from "../../src/providers/script-builder.js";
+import { happyScript } from "../support/script-builder.js";
 import { pointsOf } from "./otlp-json.js";
 import type { ReceivedPoint } from "./otlp-json.js";
 import { startOtlpReceiver } from "./otlp-receiver.js";

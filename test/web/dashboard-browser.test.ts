@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { happyScript } from "../../src/providers/script-builder.js";
+import { happyScript } from "../support/script-builder.js";
 import { runCli } from "../support/cli.js";
 import { writeScriptedProject } from "../support/scripted-project.js";
 import { createTempRepo } from "../workspace/temp-repo.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { StoredEvent } from "../../core/events.js";
 import type { NotifyConfig } from "../../core/project-config.js";
 import { emptyView, projectTask } from "../../core/projection.js";
-import { EventLogBuilder } from "../../costs/event-fixtures.js";
+import { EventLogBuilder } from "../../../test/support/event-fixtures.js";
 import { NotificationTriggers } from "./triggers.js";
 
 const NOTIFY: NotifyConfig = {
