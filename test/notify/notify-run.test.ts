@@ -114,7 +114,7 @@ describe("notifications from a real run", () => {
     } finally {
       await store.close();
     }
-  });
+  }, 120_000);
 
   it("a dead webhook does not hold up or fail the run, and its failure is recorded", async () => {
     const dead = await startWebhookReceiver();
@@ -135,7 +135,7 @@ describe("notifications from a real run", () => {
     } finally {
       await store.close();
     }
-  });
+  }, 120_000);
 
   it("a batch run ends with a summary", async () => {
     const hook = await startWebhookReceiver();
@@ -148,7 +148,7 @@ describe("notifications from a real run", () => {
       title: "Batch finished: 1 AWAITING_HUMAN_REVIEW",
     });
     expect(hook.received).toHaveLength(1);
-  });
+  }, 120_000);
 
   it("a bad notify: config is one line naming the file, line and field", async () => {
     repo = await escalatingProject({ webhooks: [{ url: "ftp://nope", format: "teams" }] });
@@ -158,5 +158,5 @@ describe("notifications from a real run", () => {
       /model_config\.yaml:\d+:\d+: notify\.webhooks\[0\]\.url: expected an http:\/\/ or https:\/\/ URL/,
     );
     expect(result.stderr).toMatch(/notify\.webhooks\[0\]\.format/);
-  });
+  }, 120_000);
 });

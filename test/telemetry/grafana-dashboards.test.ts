@@ -61,7 +61,7 @@ beforeAll(async () => {
   });
   expect(run.outcome.status).toBe("DONE");
   exported = new Set(pointsOf(receiver.bodies("/v1/metrics")).flatMap(prometheusNames));
-});
+}, 120_000);
 afterAll(async () => {
   await receiver.close();
 });

@@ -209,7 +209,7 @@ describe("the dashboard in a browser", () => {
     expect(withBearer.status).toBe(400);
     expect(await withBearer.text()).toContain("decision");
     await page.close();
-  });
+  }, 120_000);
 
   it("refuses to listen beyond loopback without a token", async () => {
     repo = (await gatedProject()).r;
@@ -219,5 +219,5 @@ describe("the dashboard in a browser", () => {
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/refusing to listen on 0\.0\.0\.0 without a token/);
-  });
+  }, 120_000);
 });
