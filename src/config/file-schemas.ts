@@ -232,6 +232,56 @@ export const ResilienceSchema = z
   })
   .meta({ description: "How failed model calls are retried, replaced and cooled down." });
 
+export const NOTIFY_EVENTS = ["awaiting_human", "budget", "batch_finished", "anomaly"] as const;
+
+/** One webhook of `notify.webhooks`. */
+export const WebhookSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).meta({
+    description: "Where to POST; use ${VAR} for secret URLs such as Slack's.",
+  }),
+  format: z.enum(["json", "slack"]).default("json").meta({
+    description: "json: the orchestrator's own payload; slack: a Slack-compatible {text, blocks}.",
+  }),
+  name: z.string().min(1).optional().meta({
+    description: "Shown in events and logs instead of the URL (default webhook-N).",
+  }),
+  events: z
+    .array(z.enum(NOTIFY_EVENTS))
+    .min(1)
+    .optional()
+    .meta({ description: "Which notifications this webhook gets (default all)." }),
+  headers: z
+    .record(z.string(), z.string())
+    .optional()
+    .meta({ description: "Extra request headers, e.g. Authorization: Bearer ${TOKEN}." }),
+});
+
+/** `notify:` of model_config.yaml: webhooks told when a human or a budget needs attention. */
+export const NotifySchema = z
+  .strictObject({
+    webhooks: z.array(WebhookSchema).default([]),
+    dashboard_url: z
+      .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
+      .optional()
+      .meta({
+        description:
+          "Base URL of `orchestrator serve`, for links to the task (e.g. http://host:7420/).",
+      }),
+    anomaly_factor: z.number().gt(1).default(3).meta({
+      description:
+        "A task or step is an anomaly when its duration or cost is above the historical 95th percentile times this (default 3).",
+    }),
+    anomaly_min_samples: z.number().int().min(1).default(5).meta({
+      description: "Finished tasks or steps needed before anomalies are judged (default 5).",
+    }),
+    max_attempts: z.number().int().min(1).max(10).default(4).meta({
+      description: "Delivery attempts per webhook, with exponential backoff (default 4).",
+    }),
+    base_delay: DurationSchema.default("1s").meta({
+      description: "First backoff between delivery attempts, doubled each time (default 1s).",
+    }),
+  })
+  .meta({ description: "Webhook notifications: awaiting a human, budgets, batch end, anomalies." });
 /** `github:` of model_config.yaml: pull requests out, decisions in (docs/GITHUB.md). */
 export const GithubSchema = z
   .strictObject({
@@ -292,6 +342,7 @@ export const ModelConfigFileSchema = z
       .optional()
       .meta({ description: "Spending limits across all tasks per UTC day and month (USD)." }),
     resilience: ResilienceSchema.optional(),
+    notify: NotifySchema.optional(),
     github: GithubSchema.optional(),
   })
   .meta({ title: "orchestrator model_config.yaml" });

@@ -11,6 +11,8 @@ import type { RawModel } from "./file-schemas.js";
 import {
   GithubSchema,
   ModelConfigFileSchema,
+  NOTIFY_EVENTS,
+  NotifySchema,
   RawModelSchema,
   RawRuleSchema,
   ResilienceSchema,
@@ -62,6 +64,7 @@ export async function readModelConfigFile(
     },
     ...budgetsOf(raw.budgets),
     ...resilienceOf(source, raw.resilience),
+    ...notifyOf(raw.notify),
     ...githubOf(raw.github),
   };
   checkLadder(source, config, Object.keys(rawModels));
@@ -216,6 +219,29 @@ function resilienceOf(source: SourceFile, raw: unknown): Pick<ModelsConfig, "res
       cooldownAfter: parsed.cooldown_after,
       cooldownMs: parseDuration(parsed.cooldown) ?? DEFAULT_RESILIENCE.cooldownMs,
       fallback: parsed.fallback,
+    },
+  };
+}
+
+/** `notify:` with defaults filled in; problems were reported by the file's validation. */
+function notifyOf(raw: unknown): Pick<ModelsConfig, "notify"> {
+  if (raw === undefined) return {};
+  const parsed = NotifySchema.safeParse(raw).data;
+  if (parsed === undefined) return {};
+  return {
+    notify: {
+      webhooks: parsed.webhooks.map((w, i) => ({
+        name: w.name ?? `webhook-${i + 1}`,
+        url: w.url,
+        format: w.format,
+        events: w.events ?? NOTIFY_EVENTS,
+        headers: w.headers ?? {},
+      })),
+      ...(parsed.dashboard_url === undefined ? {} : { dashboardUrl: parsed.dashboard_url }),
+      anomalyFactor: parsed.anomaly_factor,
+      anomalyMinSamples: parsed.anomaly_min_samples,
+      maxAttempts: parsed.max_attempts,
+      baseDelayMs: parseDuration(parsed.base_delay) ?? 1000,
     },
   };
 }

@@ -264,6 +264,21 @@ export const EventBodySchema = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("note"), level: z.enum(["info", "warn"]), message: z.string() }),
   z.object({
+    /** A webhook notification and how its delivery went (recorded after the last try). */
+    type: z.literal("notification"),
+    kind: z.enum(["awaiting_human", "budget_warning", "budget_limit", "batch_finished", "anomaly"]),
+    /** Identifies what was notified, so it is sent once even across processes. */
+    key: z.string(),
+    /** The webhook's name (never its URL, which may hold a secret). */
+    sink: z.string(),
+    title: z.string(),
+    ok: z.boolean(),
+    attempts: z.number().int().positive(),
+    /** The last HTTP status, or null when no answer came. */
+    status: z.number().int().nullable(),
+    error: z.string().optional(),
+  }),
+  z.object({
     type: z.literal("github"),
     action: z.enum(GITHUB_ACTIONS),
     issue: z.number().int().positive().optional(),

@@ -147,6 +147,29 @@ export const DEFAULT_RESILIENCE: ResilienceConfig = {
   fallback: true,
 };
 
+/** What a notification is about; a webhook may subscribe to some of them only. */
+export type NotifyEventKind = "awaiting_human" | "budget" | "batch_finished" | "anomaly";
+
+/** One webhook of `notify.webhooks`. */
+export interface WebhookConfig {
+  readonly name: string;
+  readonly url: string;
+  readonly format: "json" | "slack";
+  readonly events: readonly NotifyEventKind[];
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** `notify:` of model_config.yaml. */
+export interface NotifyConfig {
+  readonly webhooks: readonly WebhookConfig[];
+  /** Base URL of the dashboard, for links; absent: no link. */
+  readonly dashboardUrl?: string;
+  readonly anomalyFactor: number;
+  readonly anomalyMinSamples: number;
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+}
+
 /** `github:` of model_config.yaml, normalised. */
 export interface GithubConfig {
   readonly owner: string;
@@ -182,6 +205,8 @@ export interface ModelsConfig {
   readonly budgets?: BudgetsConfig;
   /** Absent: {@link DEFAULT_RESILIENCE}. */
   readonly resilience?: ResilienceConfig;
+  /** Absent: no notifications. */
+  readonly notify?: NotifyConfig;
   /** Absent: no GitHub integration. */
   readonly github?: GithubConfig;
 }

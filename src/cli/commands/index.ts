@@ -11,6 +11,7 @@ import { registerLog } from "./log.js";
 import { registerReport } from "./report.js";
 import { registerReview } from "./review.js";
 import { registerRun } from "./run.js";
+import { registerServe } from "./serve.js";
 import { registerStatus } from "./status.js";
 import { registerValidate } from "./validate.js";
 
@@ -27,6 +28,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerLog(program, ctx);
   registerEstimate(program, ctx);
   registerReport(program, ctx);
+  registerServe(program, ctx);
   registerGithub(program, ctx);
   registerDemo(program, ctx);
 }

@@ -3,6 +3,7 @@ import { createInterface } from "node:readline/promises";
 import { UserError } from "../../core/errors.js";
 import type { TaskView } from "../../core/projection.js";
 import type { HumanDecision } from "../../core/state-machine.js";
+import { decideOnTask } from "../../engine/human-decision.js";
 import { TaskRecorder } from "../../engine/task-recorder.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, outputFor } from "../context.js";
@@ -75,16 +76,18 @@ async function ask(
 }
 
 /** Records a human decision on a task awaiting review (and rolls back on abort). */
-export async function decide(
+export function decide(
   project: OpenProject,
   taskId: string,
   decision: HumanDecision,
   feedback?: string,
 ): Promise<TaskView> {
-  const task =
-    project.config.tasks.find((t) => t.id === taskId) ?? (await project.store.getTask(taskId));
-  if (!task) throw new UserError(`unknown task "${taskId}"`);
-  return project.engine().decide(task, decision, feedback);
+  return decideOnTask(
+    { engine: project.engine(), store: project.store, tasks: project.config.tasks },
+    taskId,
+    decision,
+    feedback,
+  );
 }
 
 export function registerReview(program: Command, ctx: CliContext): void {

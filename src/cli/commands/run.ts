@@ -87,6 +87,17 @@ export async function runTasks(
     dispose();
     const interrupted = outcomes.some((o) => o.interrupted);
     const runStatus = failed ? "failed" : interrupted ? "interrupted" : "finished";
+    if (!failed && (tasks.length > 1 || command === "run --batch")) {
+      observers.batchFinished({
+        runId: run.id,
+        command,
+        tasks: outcomes.map((o) => ({
+          taskId: o.taskId,
+          status: o.status,
+          costUsd: o.view.costUsd,
+        })),
+      });
+    }
     await project.store.finishRun(run.id, runStatus);
     await observers.finish(runStatus);
   }
