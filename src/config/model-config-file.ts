@@ -61,6 +61,7 @@ export async function readModelConfigFile(
     },
     ...budgetsOf(raw.budgets),
     ...resilienceOf(source, raw.resilience),
+    ...concurrencyOf(raw.concurrency),
   };
   checkLadder(source, config, Object.keys(rawModels));
 
@@ -145,6 +146,11 @@ function learnedOf(raw: NonNullable<z.output<typeof RoutingSchema>["learned"]>):
     ...(raw.explore === undefined ? {} : { explore: raw.explore }),
     ...(raw.prior_weight === undefined ? {} : { priorWeight: raw.prior_weight }),
   };
+}
+
+function concurrencyOf(raw: unknown): Pick<ModelsConfig, "concurrency"> {
+  const parsed = ModelConfigFileSchema.shape.concurrency.safeParse(raw).data;
+  return parsed === undefined ? {} : { concurrency: parsed };
 }
 
 function budgetsOf(raw: unknown): Pick<ModelsConfig, "budgets"> {

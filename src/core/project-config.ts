@@ -66,6 +66,8 @@ export interface ModelSpec {
   readonly permissionMode?: string;
   /** CLI providers in agent mode: tools allowed without asking. */
   readonly allowedTools?: readonly string[];
+  /** Calls in flight at once across the tasks of a run (`max_concurrency`); absent: no limit. */
+  readonly maxConcurrency?: number;
 }
 
 /** One routing rule; omitted conditions match anything. First matching rule wins. */
@@ -153,6 +155,8 @@ export interface ModelsConfig {
   readonly budgets?: BudgetsConfig;
   /** Absent: {@link DEFAULT_RESILIENCE}. */
   readonly resilience?: ResilienceConfig;
+  /** Tasks run at once by `run --batch` and `resume` (`concurrency:`); absent: 4. */
+  readonly concurrency?: number;
 }
 
 export const QUALITY_LEVELS = ["TRIVIAL", "SMALL", "MEDIUM", "LARGE"] as const;
@@ -223,4 +227,6 @@ export interface QualityConfig {
   readonly contextTokenBudget: number;
   /** Run in each worktree before the gate's checks (e.g. linking dependencies). */
   readonly setup?: CommandSpec;
+  /** Gates running at once across concurrent tasks (`gate.max_parallel`); absent: from the cores. */
+  readonly maxParallelGates?: number;
 }

@@ -1,4 +1,6 @@
+import { availableParallelism } from "node:os";
 import type { ProcessRunner } from "../core/ports.js";
+import { Semaphore } from "../core/semaphore.js";
 import type { QualityConfig } from "../core/project-config.js";
 import { runGate, runGateAgainstBase } from "../gate/index.js";
 import { prewarmGateBaseline } from "../gate/gate-run.js";
@@ -11,7 +13,12 @@ import type { GatePort, GatePrepareInput, GateRun } from "./ports.js";
  * base commit, for every check with a report, in the background when the task starts.
  */
 export function createGatePort(runner: ProcessRunner, quality: QualityConfig): GatePort {
-  const gate: GateRun = async ({
+  // Gates of concurrent tasks share the machine: at most `gate.max_parallel` run at once. The
+  // background baseline (`prepare`) is not counted: a gate may wait for it, so it must not
+  // wait for a slot a gate holds.
+  const slots = new Semaphore(defaultMaxParallelGates(quality));
+  const gate: GateRun = (input) => slots.with(() => runOneGate(input), input.signal);
+  const runOneGate: GateRun = async ({
     cwd,
     level,
     logDir,
@@ -60,4 +67,9 @@ export function createGatePort(runner: ProcessRunner, quality: QualityConfig): G
       await prewarmGateBaseline({ runner, quality, cwd, baseSha, logDir, signal });
     },
   });
+}
+
+/** `gate.max_parallel`, or the number of CPU cores. */
+export function defaultMaxParallelGates(quality: QualityConfig): number {
+  return quality.maxParallelGates ?? Math.max(1, availableParallelism());
 }

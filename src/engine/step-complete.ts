@@ -1,6 +1,7 @@
 import { nextPendingStep } from "../core/projection.js";
 import { currentStep } from "./implementing.js";
 import type { RunContext } from "./step-context.js";
+import { mergedDependency } from "./merge-step.js";
 
 function commitSubject(type: string, taskId: string, stepId: string, description: string): string {
   const kind: Record<string, string> = {
@@ -11,6 +12,7 @@ function commitSubject(type: string, taskId: string, stepId: string, description
     refactor: "refactor",
     simple_refactor: "refactor",
     analysis: "chore",
+    merge: "merge",
     validation: "chore",
   };
   const first = description.split("\n")[0] ?? "";
@@ -46,6 +48,7 @@ async function commitCurrentStep(ctx: RunContext): Promise<void> {
   const review = recorder.findSinceStepStart(step.id, "code.reviewed");
   const subject = commitSubject(step.type, task.id, step.id, step.description);
   if (sha === undefined) {
+    const merged = mergedDependency(ctx, step);
     const approvedByHuman = last?.event.type === "HUMAN_DECISION";
     sha = await ctx.deps.workspace.commitStep(worktree, {
       taskId: task.id,
@@ -61,6 +64,7 @@ async function commitCurrentStep(ctx: RunContext): Promise<void> {
         ...(approvedByHuman ? { "Approved-By": "human" } : {}),
         Attempts: String(state.currentAttempt),
       },
+      ...(merged === undefined ? {} : { mergeOf: merged.sha }),
     });
   }
   await recorder.record({

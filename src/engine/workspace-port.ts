@@ -1,20 +1,39 @@
 import type { ProcessRunner } from "../core/ports.js";
 import type { Task } from "../core/task.js";
-import { createTaskWorktree, removeTaskWorktree, Worktree } from "../workspace/index.js";
+import {
+  createTaskWorktree,
+  fileAt,
+  filesWithMarkers,
+  Git,
+  removeTaskWorktree,
+  startMerge,
+  Worktree,
+} from "../workspace/index.js";
 import type { WorkspacePort } from "./ports.js";
 
 /** The engine's git side, on the real workspace layer. */
 export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): WorkspacePort {
   const at = (path: string): Worktree => new Worktree(runner, path);
+  const git = (path: string): Git => new Git(runner, path);
   return {
-    async ensure(task: Task) {
+    async ensure(task: Task, dependencies) {
       const wt = await createTaskWorktree(runner, {
         repoRoot: task.repoPath,
         taskId: task.id,
         ...(task.base === undefined ? {} : { base: task.base }),
+        ...(dependencies === undefined ? {} : { dependencies }),
       });
-      return { worktree: wt.path, branch: wt.branch, baseSha: wt.baseSha };
+      return {
+        worktree: wt.path,
+        branch: wt.branch,
+        baseSha: wt.baseSha,
+        dependencies: wt.dependencies,
+        pendingMerges: wt.pendingMerges,
+      };
     },
+    startMerge: (worktree, sha) => startMerge(git(worktree), sha),
+    filesWithMarkers: (worktree, files) => filesWithMarkers(worktree, files),
+    fileAt: (worktree, rev, file) => fileAt(git(worktree), rev, file),
     async changes(worktree) {
       const diff = await at(worktree).diff();
       return { patch: diff.patch, files: diff.files };
@@ -22,7 +41,12 @@ export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): W
     reset: (worktree) => at(worktree).discardChanges(),
     applyPatch: (worktree, patch) => at(worktree).applyPatch(patch),
     status: (worktree) => at(worktree).status(),
-    commitStep: (worktree, commit) => at(worktree).commitStep({ ...commit, allowEmpty: true }),
+    async commitStep(worktree, { mergeOf, ...commit }) {
+      // A merge step's resolution may have been restored after a crash or retry, which drops
+      // git's merge state: record the merged commit again so the commit has both parents.
+      if (mergeOf !== undefined) await startMerge(git(worktree), mergeOf);
+      return at(worktree).commitStep({ ...commit, allowEmpty: true });
+    },
     findStepCommit: (worktree, taskId, stepId) => at(worktree).findStepCommit(taskId, stepId),
     headSha: (worktree) => at(worktree).headSha(),
     remove: (task) => removeTaskWorktree(runner, { repoRoot: task.repoPath, taskId: task.id }),
