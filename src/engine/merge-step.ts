@@ -1,6 +1,6 @@
 import type { Plan, PlanStep } from "../core/plan.js";
 import type { RunContext } from "./step-context.js";
-import type { WorkspaceDependency, WorkspacePendingMerge } from "./ports.js";
+import type { WorkspaceDependency, WorkspacePendingMerge } from "../core/workspace-port.js";
 
 /** The plan step type of a step that merges a conflicting dependency branch. */
 export const MERGE_STEP_TYPE = "merge";

@@ -30,3 +30,4 @@ export {
   startMerge,
 } from "./dependency-merge.js";
 export type { DependencyBranch, PendingMerge, ResolvedDependency } from "./dependency-merge.js";
+export { createWorkspacePort } from "./create-workspace-port.js";

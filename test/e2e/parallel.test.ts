@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
-import { answer } from "../../src/providers/script-builder.js";
+import { answer } from "../support/script-builder.js";
 import { CLI, runCli } from "../support/cli.js";
 import { writeScriptedBacklog } from "../support/scripted-backlog.js";
 import type { BacklogTask, ScriptedBacklogOptions } from "../support/scripted-backlog.js";

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { answer, happyScript } from "../../src/providers/script-builder.js";
-import type { ScriptedStep } from "../../src/providers/script-builder.js";
+import { answer, happyScript } from "./script-builder.js";
+import type { ScriptedStep } from "./script-builder.js";
 import type { Script } from "../../src/providers/scripted-provider.js";
 
 /** One task of a scripted backlog: its steps (agent mode: files written) and dependencies. */

@@ -1,15 +1,10 @@
 import type { ProcessRunner } from "../core/ports.js";
 import type { Task } from "../core/task.js";
-import {
-  createTaskWorktree,
-  fileAt,
-  filesWithMarkers,
-  Git,
-  removeTaskWorktree,
-  startMerge,
-  Worktree,
-} from "../workspace/index.js";
-import type { WorkspacePort } from "./ports.js";
+import { createTaskWorktree, removeTaskWorktree } from "./task-worktree.js";
+import { Worktree } from "./worktree.js";
+import { Git } from "./git.js";
+import { fileAt, filesWithMarkers, startMerge } from "./dependency-merge.js";
+import type { WorkspacePort } from "../core/workspace-port.js";
 
 /** The engine's git side, on the real workspace layer. */
 export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): WorkspacePort {
