@@ -6,6 +6,7 @@ import { registerEstimate } from "./estimate.js";
 import { registerExport } from "./export.js";
 import { registerGate } from "./gate.js";
 import { registerInit } from "./init.js";
+import { registerLand } from "./land.js";
 import { registerLog } from "./log.js";
 import { registerReport } from "./report.js";
 import { registerReview } from "./review.js";
@@ -19,6 +20,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerValidate(program, ctx);
   registerDoctor(program, ctx);
   registerRun(program, ctx);
+  registerLand(program, ctx);
   registerGate(program, ctx);
   registerStatus(program, ctx);
   registerReview(program, ctx);
