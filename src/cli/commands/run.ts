@@ -8,6 +8,7 @@ import { runBatch } from "../../scheduler/batch.js";
 import { dependencyOrder } from "../../scheduler/readiness.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, outputFor } from "../context.js";
+import { publishOutcomes } from "../github-wiring.js";
 import type { Output } from "../output.js";
 import { openProject } from "../project.js";
 import type { OpenProject } from "../project.js";
@@ -128,6 +129,15 @@ export async function runTasks(
   const { outcomes, errors, blocked } = result;
   summarize(out, outcomes);
   for (const e of errors) out.err(`orchestrator: ${e.task.id}: ${messageOf(e.error)}`);
+  // A DONE task opens its pull request, an escalated one comments on its issue (github:).
+  const finished = outcomes.filter((o) => !o.interrupted).map((o) => o.taskId);
+  await publishOutcomes(
+    project,
+    ctx.env,
+    run.id,
+    tasks.filter((t) => finished.includes(t.id)),
+    out,
+  );
   const interrupted = signal.aborted || outcomes.some((o) => o.interrupted);
   const allDone =
     outcomes.length > 0 &&
