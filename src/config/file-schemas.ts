@@ -134,6 +134,10 @@ export const RawModelSchema = z.strictObject({
     .default({})
     .meta({ description: "Extra environment variables." }),
   timeout: DurationSchema.default("15m").meta({ description: "Limit per call (default 15m)." }),
+  max_concurrency: z.number().int().positive().optional().meta({
+    description:
+      "Calls to this model in flight at once across the tasks of a run (rate limits); default no limit.",
+  }),
   base_url: nonEmpty("API base URL (HTTP providers).").optional(),
   api_key_env: nonEmpty("Name of the environment variable that holds the API key.").optional(),
   script: nonEmpty("Script file for `scripted` models, relative to .orchestrator/.").optional(),
@@ -343,6 +347,10 @@ export const ModelConfigFileSchema = z
       .meta({ description: "Spending limits across all tasks per UTC day and month (USD)." }),
     resilience: ResilienceSchema.optional(),
     notify: NotifySchema.optional(),
+    concurrency: z.number().int().positive().default(4).meta({
+      description:
+        "Tasks `run --batch` and `resume` run at once (default 4; `--jobs N` overrides).",
+    }),
     github: GithubSchema.optional(),
   })
   .meta({ title: "orchestrator model_config.yaml" });
@@ -489,6 +497,14 @@ export const QualityRulesFileSchema = z
       })
       .optional(),
     policy_docs: z.array(z.string().min(1)).default([]),
+    gate: z
+      .strictObject({
+        max_parallel: z.number().int().positive().optional().meta({
+          description:
+            "Quality gates running at once across concurrent tasks (default: the number of CPU cores).",
+        }),
+      })
+      .optional(),
     context_token_budget: z.number().int().positive().default(20_000),
     ...seedFlagsShape,
     quality_rules: SeedFlagsSchema.optional(),

@@ -65,6 +65,7 @@ export async function readModelConfigFile(
     ...budgetsOf(raw.budgets),
     ...resilienceOf(source, raw.resilience),
     ...notifyOf(raw.notify),
+    ...concurrencyOf(raw.concurrency),
     ...githubOf(raw.github),
   };
   checkLadder(source, config, Object.keys(rawModels));
@@ -150,6 +151,11 @@ function learnedOf(raw: NonNullable<z.output<typeof RoutingSchema>["learned"]>):
     ...(raw.explore === undefined ? {} : { explore: raw.explore }),
     ...(raw.prior_weight === undefined ? {} : { priorWeight: raw.prior_weight }),
   };
+}
+
+function concurrencyOf(raw: unknown): Pick<ModelsConfig, "concurrency"> {
+  const parsed = ModelConfigFileSchema.shape.concurrency.safeParse(raw).data;
+  return parsed === undefined ? {} : { concurrency: parsed };
 }
 
 function budgetsOf(raw: unknown): Pick<ModelsConfig, "budgets"> {

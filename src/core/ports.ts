@@ -60,8 +60,59 @@ export interface Store {
   /** The current holder of a task's lease, if any and unexpired. */
   leaseHolder(taskId: string): Promise<{ owner: string; expiresAt: number } | undefined>;
 
+  /**
+   * Sets `estimateUsd` aside for a model call, atomically across every task and process using
+   * this store: refused when spent + reserved + estimate would pass a limit of the request.
+   * Unsettled reservations count until their `expiresAt` (a process that died mid-call).
+   */
+  reserveBudget(request: BudgetReservationRequest): Promise<BudgetReservationResult>;
+  /** Replaces a reservation by the call's actual cost (0 when it cost nothing). Idempotent. */
+  settleBudget(reservationId: string, actualUsd: number): Promise<void>;
+
   close(): Promise<void>;
 }
+
+/** Spend per scope of a budget reservation, in USD. */
+export interface BudgetTotals {
+  readonly task: number;
+  readonly day: number;
+  readonly month: number;
+}
+
+/** A model call's estimated cost, charged to its task, UTC day and UTC month. */
+export interface BudgetReservationRequest {
+  readonly taskId: string;
+  readonly estimateUsd: number;
+  /** `YYYY-MM-DD` (UTC). */
+  readonly day: string;
+  /** `YYYY-MM` (UTC). */
+  readonly month: string;
+  /** The limits to check; an omitted one is no limit. */
+  readonly limits: {
+    readonly taskUsd?: number | undefined;
+    readonly dailyUsd?: number | undefined;
+    readonly monthlyUsd?: number | undefined;
+  };
+  /** When an unsettled reservation stops counting (ms since the epoch). */
+  readonly expiresAt: number;
+}
+
+/** Spend settled and reserved per scope, before this reservation; and the outcome. */
+export type BudgetReservationResult =
+  | {
+      readonly ok: true;
+      readonly id: string;
+      readonly spent: BudgetTotals;
+      readonly reserved: BudgetTotals;
+    }
+  | {
+      readonly ok: false;
+      /** The first scope whose limit the estimate would pass. */
+      readonly scope: "task" | "day" | "month";
+      readonly limitUsd: number;
+      readonly spent: BudgetTotals;
+      readonly reserved: BudgetTotals;
+    };
 
 /** How a subprocess ended. One shape for every subprocess the orchestrator runs. */
 export interface ProcessResult {

@@ -66,6 +66,8 @@ export interface ModelSpec {
   readonly permissionMode?: string;
   /** CLI providers in agent mode: tools allowed without asking. */
   readonly allowedTools?: readonly string[];
+  /** Calls in flight at once across the tasks of a run (`max_concurrency`); absent: no limit. */
+  readonly maxConcurrency?: number;
 }
 
 /** One routing rule; omitted conditions match anything. First matching rule wins. */
@@ -207,6 +209,8 @@ export interface ModelsConfig {
   readonly resilience?: ResilienceConfig;
   /** Absent: no notifications. */
   readonly notify?: NotifyConfig;
+  /** Tasks run at once by `run --batch` and `resume` (`concurrency:`); absent: 4. */
+  readonly concurrency?: number;
   /** Absent: no GitHub integration. */
   readonly github?: GithubConfig;
 }
@@ -279,4 +283,6 @@ export interface QualityConfig {
   readonly contextTokenBudget: number;
   /** Run in each worktree before the gate's checks (e.g. linking dependencies). */
   readonly setup?: CommandSpec;
+  /** Gates running at once across concurrent tasks (`gate.max_parallel`); absent: from the cores. */
+  readonly maxParallelGates?: number;
 }

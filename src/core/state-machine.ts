@@ -33,6 +33,7 @@ export const EscalationReasonSchema = z.enum([
   "timeout",
   "budget",
   "model_error",
+  "merge_conflict",
 ]);
 export type EscalationReason = z.infer<typeof EscalationReasonSchema>;
 

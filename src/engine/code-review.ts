@@ -5,6 +5,7 @@ import { currentStep } from "./implementing.js";
 import { askForJson } from "./model-caller.js";
 import { codeReviewerPrompt, parseCodeReview, repairPrompt } from "./role-io.js";
 import type { RunContext } from "./step-context.js";
+import { mergeSides } from "./merge-step.js";
 
 /** CODE_REVIEW: a model of another family reviews the step's diff. */
 export async function handleCodeReview(ctx: RunContext): Promise<void> {
@@ -50,7 +51,13 @@ export async function handleCodeReview(ctx: RunContext): Promise<void> {
       ctx,
       decision.model,
       {
-        ...codeReviewerPrompt(ctx, step, impl?.diff ?? "", impl?.summary ?? ""),
+        ...codeReviewerPrompt(
+          ctx,
+          step,
+          impl?.diff ?? "",
+          impl?.summary ?? "",
+          await mergeSides(ctx, step),
+        ),
         role: "code_reviewer",
         taskId: task.id,
         stepId: step.id,

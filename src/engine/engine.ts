@@ -9,6 +9,7 @@ import type { ModelProvider } from "../core/ports.js";
 import type { ModelSpec } from "../core/project-config.js";
 import { DEFAULT_RESILIENCE } from "../core/project-config.js";
 import { ModelResilience, systemResilienceIo } from "../providers/resilience/index.js";
+import { limitConcurrency } from "../providers/concurrency-limit.js";
 import { handleCodeReview } from "./code-review.js";
 import { handleImplementing } from "./implementing.js";
 import { handlePlanning, handlePlanReview } from "./planning.js";
@@ -17,7 +18,7 @@ import { handleQualityGate, startBaselinePrewarm } from "./quality-gate.js";
 import type { RunContext } from "./step-context.js";
 import { handleStepBoundary } from "./step-complete.js";
 import { allEvents } from "./all-events.js";
-import { BudgetExceededError, limitsAcrossTasks, openTaskBudget } from "./task-budget.js";
+import { BudgetExceededError, openTaskBudget } from "./task-budget.js";
 import { TaskRecorder } from "./task-recorder.js";
 import { routingHistory } from "../routing/index.js";
 import { acquireTaskLease, ownerIsDead } from "./lease-owner.js";
@@ -32,6 +33,12 @@ export interface TaskOutcome {
   readonly view: TaskView;
   /** True when the run stopped because it was interrupted (the task can be resumed). */
   readonly interrupted: boolean;
+}
+
+/** How to run a task beyond its definition. */
+export interface RunTaskOptions {
+  /** Branches of the task's dependencies (all DONE) that its branch builds on. */
+  readonly dependencies?: readonly { readonly taskId: string; readonly branch: string }[];
 }
 
 type Handler = (ctx: RunContext) => Promise<void>;
@@ -67,13 +74,24 @@ export class Engine {
     let provider = this.providers.get(spec.name);
     if (!provider) {
       provider = this.deps.providerFor(spec);
+      // One limiter per model for every task this engine runs: the vendor's rate limit.
+      if (spec.maxConcurrency !== undefined)
+        provider = limitConcurrency(provider, spec.maxConcurrency);
       this.providers.set(spec.name, provider);
     }
     return provider;
   };
 
-  /** Runs one task until it is DONE, awaits a human, fails, or the run is interrupted. */
-  async runTask(task: Task, runId: string | null, signal?: AbortSignal): Promise<TaskOutcome> {
+  /**
+   * Runs one task until it is DONE, awaits a human, fails, or the run is interrupted. With
+   * `dependencies` (the DONE dependencies' branches), the task's branch builds on them.
+   */
+  async runTask(
+    task: Task,
+    runId: string | null,
+    signal?: AbortSignal,
+    options: RunTaskOptions = {},
+  ): Promise<TaskOutcome> {
     const { store, owner } = this.deps;
     const ttl = this.deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     const lease = await acquireTaskLease(store, task.id, owner, ttl);
@@ -84,14 +102,19 @@ export class Engine {
     renew.unref();
     try {
       await store.saveTask(task);
-      return await this.drive(task, runId, signal);
+      return await this.drive(task, runId, signal, options);
     } finally {
       clearInterval(renew);
       await store.releaseLease(task.id, owner);
     }
   }
 
-  private async drive(task: Task, runId: string | null, outer?: AbortSignal): Promise<TaskOutcome> {
+  private async drive(
+    task: Task,
+    runId: string | null,
+    outer: AbortSignal | undefined,
+    options: RunTaskOptions,
+  ): Promise<TaskOutcome> {
     const recorder = await TaskRecorder.open(this.deps.store, task.id, runId, this.deps.listener);
     const view = recorder.view;
     if (view.updatedAt === undefined) await recorder.record({ type: "task.registered", task });
@@ -104,7 +127,7 @@ export class Engine {
     if (TERMINAL_STATES.has(view.status) || view.status === "AWAITING_HUMAN_REVIEW") {
       return outcome(false);
     }
-    const workspace = await this.deps.workspace.ensure(task);
+    const workspace = await this.deps.workspace.ensure(task, options.dependencies);
     if (view.status === "NEW") {
       if (!view.workspace) await recorder.record({ type: "workspace.created", ...workspace });
       await recorder.transition({ type: "START_PLANNING" });
@@ -125,7 +148,7 @@ export class Engine {
       providerFor: this.providerFor,
       resilience: { guard: this.resilience, models: this.deps.config.models },
       ...(this.deps.childEnv ? { childEnv: this.deps.childEnv } : {}),
-      ...(await this.policyState(task, recorder)),
+      ...(await this.policyState(task)),
     };
     // The baseline of the base commit is built while the task plans; the run never outlives it.
     const prewarm = startBaselinePrewarm(ctx);
@@ -164,19 +187,15 @@ export class Engine {
   }
 
   /**
-   * The task's budget and, for learned routing, the routing history. Every task's events are
-   * read (once) only when day/month budgets or learned routing need them.
+   * The task's budget (checked in the store, shared by every task and process) and, for learned
+   * routing, the routing history: every task's events are read only when that needs them.
    */
-  private async policyState(
-    task: Task,
-    recorder: TaskRecorder,
-  ): Promise<Pick<RunContext, "budget" | "history">> {
+  private async policyState(task: Task): Promise<Pick<RunContext, "budget" | "history">> {
     const { models } = this.deps.config;
     const learned = models.routing.strategy === "learned";
-    const everything =
-      learned || limitsAcrossTasks(models.budgets) ? await allEvents(this.deps.store) : undefined;
+    const everything = learned ? await allEvents(this.deps.store) : undefined;
     return {
-      budget: openTaskBudget(task, this.deps.clock, models.budgets, everything ?? recorder.events),
+      budget: openTaskBudget(task, this.deps.clock, models.budgets, this.deps.store),
       // Other tasks only: the learned policy adds this task's own events as they come.
       history:
         learned && everything

@@ -98,7 +98,7 @@ async function attemptOnce(
   request: ModelRequest,
 ): Promise<AttemptResult<ModelResponse>> {
   // Throws BudgetExceededError before anything is spent; the engine escalates with "budget".
-  const reservation = deps.budget?.reserve(spec, request);
+  const reservation = await deps.budget?.reserve(spec, request);
   for (const message of reservation?.warnings ?? [])
     await deps.recorder.record({ type: "note", level: "warn", message });
   const started = performance.now();
@@ -153,8 +153,7 @@ async function attemptOnce(
     });
     return { ok: false, error };
   } finally {
-    for (const message of reservation?.settle(spentUsd) ?? [])
-      await deps.recorder.record({ type: "note", level: "warn", message });
+    await reservation?.settle(spentUsd);
   }
 }
 

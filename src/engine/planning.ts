@@ -12,6 +12,7 @@ import {
 } from "./role-io.js";
 import type { RunContext } from "./step-context.js";
 import { modelNamed } from "./step-context.js";
+import { withMergeSteps } from "./merge-step.js";
 
 /** PLANNING: the planner writes (or revises) the plan; a failed answer is retried, then escalated. */
 export async function handlePlanning(ctx: RunContext): Promise<void> {
@@ -57,7 +58,8 @@ export async function handlePlanning(ctx: RunContext): Promise<void> {
       // The model that answered (a fallback may have stood in) is the plan's author.
       await recorder.record({
         type: "plan.recorded",
-        plan: answer.value,
+        // Dependencies that conflict are merged first, each in a step of its own.
+        plan: withMergeSteps(answer.value, ctx.workspace.pendingMerges ?? []),
         author: answer.spec.name,
         round,
       });

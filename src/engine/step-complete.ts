@@ -1,6 +1,7 @@
 import type { EventBody } from "../core/events.js";
 import { currentStep } from "./implementing.js";
 import type { RunContext } from "./step-context.js";
+import { mergedDependency } from "./merge-step.js";
 
 function commitSubject(type: string, taskId: string, stepId: string, description: string): string {
   const kind: Record<string, string> = {
@@ -11,6 +12,7 @@ function commitSubject(type: string, taskId: string, stepId: string, description
     refactor: "refactor",
     simple_refactor: "refactor",
     analysis: "chore",
+    merge: "merge",
     validation: "chore",
   };
   const first = description.split("\n")[0] ?? "";
@@ -48,6 +50,7 @@ async function commitCurrentStep(ctx: RunContext): Promise<EventBody[]> {
   const review = recorder.findSinceStepStart(step.id, "code.reviewed");
   const subject = commitSubject(step.type, task.id, step.id, step.description);
   if (sha === undefined) {
+    const merged = mergedDependency(ctx, step);
     const approvedByHuman = last?.event.type === "HUMAN_DECISION";
     sha = await ctx.deps.workspace.commitStep(worktree, {
       taskId: task.id,
@@ -63,6 +66,7 @@ async function commitCurrentStep(ctx: RunContext): Promise<EventBody[]> {
         ...(approvedByHuman ? { "Approved-By": "human" } : {}),
         Attempts: String(state.currentAttempt),
       },
+      ...(merged === undefined ? {} : { mergeOf: merged.sha }),
     });
   }
   return [

@@ -62,6 +62,43 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 2,
+    description: "budget ledger shared by concurrent tasks and processes",
+    async up(db) {
+      await db.schema
+        .createTable("budget_ledger")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("task_id", "text", (c) => c.notNull())
+        .addColumn("day", "text", (c) => c.notNull())
+        .addColumn("month", "text", (c) => c.notNull())
+        .addColumn("amount_usd", "real", (c) => c.notNull())
+        .addColumn("settled", "integer", (c) => c.notNull())
+        .addColumn("expires_at", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("budget_ledger_day").on("budget_ledger").column("day").execute();
+      await db.schema
+        .createIndex("budget_ledger_month")
+        .on("budget_ledger")
+        .column("month")
+        .execute();
+      await db.schema
+        .createIndex("budget_ledger_task")
+        .on("budget_ledger")
+        .column("task_id")
+        .execute();
+      // Spend recorded before the ledger existed keeps counting against the limits.
+      await sql`
+        insert into budget_ledger (id, task_id, day, month, amount_usd, settled, expires_at)
+        select 'event-' || seq, task_id,
+               strftime('%Y-%m-%d', at / 1000, 'unixepoch'),
+               strftime('%Y-%m', at / 1000, 'unixepoch'),
+               json_extract(body, '$.costUsd'), 1, 0
+        from events
+        where type = 'model.call' and coalesce(json_extract(body, '$.costUsd'), 0) > 0
+      `.execute(db);
+    },
+  },
 ];
 
 /** The schema version this code writes. */

@@ -54,7 +54,7 @@ function dashboardActions(
     resume: (taskId) => {
       const task = project.config.tasks.find((t) => t.id === taskId);
       if (!task || running.has(taskId)) return false;
-      const run = runTasks(ctx, project, [task], `resume ${taskId}`, out, logLevel)
+      const run = runTasks(ctx, project, [task], `resume ${taskId}`, out, { jobs: 1, logLevel })
         .catch((error: unknown) => {
           out.err(
             `resume ${taskId} failed: ${error instanceof Error ? error.message : String(error)}`,
