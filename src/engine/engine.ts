@@ -21,6 +21,7 @@ import { BudgetExceededError, limitsAcrossTasks, openTaskBudget } from "./task-b
 import { TaskRecorder } from "./task-recorder.js";
 import { routingHistory } from "../routing/index.js";
 import { acquireTaskLease, ownerIsDead } from "./lease-owner.js";
+import { stopLeftoverChildren, storeChildTracker } from "./child-processes.js";
 export { processOwner } from "./lease-owner.js";
 
 const DEFAULT_LEASE_TTL_MS = 60_000;
@@ -95,6 +96,8 @@ export class Engine {
     const recorder = await TaskRecorder.open(this.deps.store, task.id, runId, this.deps.listener);
     const view = recorder.view;
     if (view.updatedAt === undefined) await recorder.record({ type: "task.registered", task });
+    // Before anything looks at the worktree: no child of a crashed run may write there again.
+    await this.stopLeftovers(task, recorder);
     const outcome = (interrupted: boolean): TaskOutcome => ({
       taskId: task.id,
       status: view.status,
@@ -114,7 +117,8 @@ export class Engine {
     const deadline = AbortSignal.timeout(Math.max(1, remaining));
     const signal = outer ? AbortSignal.any([outer, deadline]) : deadline;
     const runDir = join(this.deps.config.configDir, "runs", runId ?? "manual", task.id);
-    await mkdir(runDir, { recursive: true });
+    // Run artefacts (transcripts, gate logs) are private: folders 0700 (docs/STATE.md).
+    await mkdir(runDir, { recursive: true, mode: 0o700 });
     const ctx: RunContext = {
       deps: this.deps,
       task,
@@ -125,6 +129,12 @@ export class Engine {
       providerFor: this.providerFor,
       resilience: { guard: this.resilience, models: this.deps.config.models },
       ...(this.deps.childEnv ? { childEnv: this.deps.childEnv } : {}),
+      trackChildren: (request) =>
+        storeChildTracker(this.deps.store, this.deps.clock, {
+          taskId: task.id,
+          attempt: request.attempt ?? null,
+          owner: this.deps.owner,
+        }),
       ...(await this.policyState(task, recorder)),
     };
     // The baseline of the base commit is built while the task plans; the run never outlives it.
@@ -160,6 +170,23 @@ export class Engine {
       }
     } finally {
       await prewarm?.stop();
+    }
+  }
+
+  /** Stops the process groups dead runs of the task left behind, and notes what it did. */
+  private async stopLeftovers(task: Task, recorder: TaskRecorder): Promise<void> {
+    const leftovers = await stopLeftoverChildren(this.deps.store, task.id, this.deps.owner);
+    for (const { child, outcome } of leftovers) {
+      if (outcome === "gone") continue;
+      const what = `${child.command} (pid ${String(child.pid)}, attempt ${String(child.attempt ?? "-")})`;
+      await recorder.record({
+        type: "note",
+        level: "warn",
+        message:
+          outcome === "stopped"
+            ? `stopped ${what} left running by a crashed run, before touching the worktree`
+            : `${what} of a crashed run on another host (${child.owner}) may still be running`,
+      });
     }
   }
 
@@ -214,6 +241,7 @@ export class Engine {
     if (holder && holder.owner !== this.deps.owner && !ownerIsDead(holder.owner))
       throw new LeaseHeldError(task.id, holder.owner);
     const recorder = await TaskRecorder.open(this.deps.store, task.id, null, this.deps.listener);
+    await this.stopLeftovers(task, recorder);
     if (recorder.view.status === "DONE" || recorder.view.status === "ABORTED") {
       if (recorder.view.status === "DONE") {
         throw new UserError(`task ${task.id} is DONE; its branch is kept (delete it with git)`);

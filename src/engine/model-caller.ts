@@ -1,4 +1,4 @@
-import type { ModelProvider, ModelRequest, ModelResponse } from "../core/ports.js";
+import type { ChildTracker, ModelProvider, ModelRequest, ModelResponse } from "../core/ports.js";
 import type { ModelSpec, ModelsConfig } from "../core/project-config.js";
 import type { ProviderError, ProviderErrorKind } from "../core/provider-errors.js";
 import type { Role } from "../core/task.js";
@@ -57,6 +57,8 @@ export interface CallDeps {
   readonly resilience?: CallResilience | undefined;
   /** The task's folder of this run; raw transcripts of model calls are kept in `calls/`. */
   readonly runDir?: string | undefined;
+  /** Registers the processes of a model that runs as one (docs/RESUME.md); default none. */
+  readonly trackChildren?: ((request: ModelRequest) => ChildTracker) | undefined;
 }
 
 /**
@@ -116,7 +118,12 @@ async function attemptOnce(
     const provider = deps.providerFor(spec);
     providerKind = provider.kind;
     const env = deps.childEnv?.(request.taskId, provider.kind);
-    const response = await provider.complete(env ? { ...request, env } : request);
+    const track = deps.trackChildren?.(request);
+    const response = await provider.complete({
+      ...request,
+      ...(env ? { env } : {}),
+      ...(track ? { track } : {}),
+    });
     spentUsd = response.costUsd ?? 0;
     const transcript = await saveTranscript(deps.runDir, spec, request, response.transcript);
     await deps.recorder.record({

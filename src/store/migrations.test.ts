@@ -45,7 +45,15 @@ function rawExec(path: string, statements: string): void {
 }
 
 const ALL_VERSIONS = MIGRATIONS.map((m) => m.version);
-const TABLES = ["events", "leases", "runs", "schema_migrations", "sqlite_sequence", "tasks"];
+const TABLES = [
+  "child_processes",
+  "events",
+  "leases",
+  "runs",
+  "schema_migrations",
+  "sqlite_sequence",
+  "tasks",
+];
 
 describe("store migrations", () => {
   it("numbers migrations 1..n", () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
@@ -7,10 +7,11 @@ import { OrchestratorError, SystemError } from "../core/errors.js";
 import { EVENT_SCHEMA_VERSION } from "../core/events.js";
 import type { EventBody, StoredEvent } from "../core/events.js";
 import { systemClock } from "../core/ports.js";
-import type { Clock, RunRecord, Store } from "../core/ports.js";
+import type { ChildProcessRecord, Clock, RunRecord, Store } from "../core/ports.js";
 import type { Task } from "../core/task.js";
 import { migrate } from "./migrations.js";
 import {
+  decodeChild,
   decodeEvent,
   decodeLease,
   decodeRun,
@@ -27,6 +28,11 @@ export const BUSY_TIMEOUT_MS = 5000;
 export interface SqliteStoreOptions {
   /** Time source for event timestamps, run times and lease expiry; default: the system clock. */
   readonly clock?: Clock;
+  /**
+   * Open only a database that already exists; never create the file (commands that only read
+   * use it, so looking creates nothing).
+   */
+  readonly mustExist?: boolean;
 }
 
 /**
@@ -56,8 +62,8 @@ export class SqliteStore implements Store {
     const clock = options.clock ?? systemClock;
     let sqlite: Database.Database | undefined;
     try {
-      await mkdir(dirname(path), { recursive: true });
-      sqlite = new Database(path);
+      if (options.mustExist !== true) await createPrivateFile(path);
+      sqlite = new Database(path, { fileMustExist: options.mustExist === true });
       configureConnection(sqlite, path);
       const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
       await migrate(db, path, clock);
@@ -222,10 +228,61 @@ export class SqliteStore implements Store {
     return row && decodeLease(this.path, taskId, row);
   }
 
+  async registerChild(child: ChildProcessRecord): Promise<void> {
+    const values = {
+      pid: child.pid,
+      start_time: child.startTime,
+      pgid: child.pgid,
+      task_id: child.taskId,
+      attempt: child.attempt,
+      owner: child.owner,
+      command: child.command,
+      started_at: child.startedAt,
+    };
+    await this.db
+      .insertInto("child_processes")
+      .values(values)
+      .onConflict((oc) => oc.columns(["pid", "start_time"]).doUpdateSet(values))
+      .execute();
+  }
+
+  async unregisterChild(pid: number, startTime: string): Promise<void> {
+    await this.db
+      .deleteFrom("child_processes")
+      .where("pid", "=", pid)
+      .where("start_time", "=", startTime)
+      .execute();
+  }
+
+  async listChildren(taskId: string): Promise<ChildProcessRecord[]> {
+    const rows = await this.db
+      .selectFrom("child_processes")
+      .selectAll()
+      .where("task_id", "=", taskId)
+      .orderBy("started_at")
+      .orderBy(sql`rowid`)
+      .execute();
+    return rows.map((row) => decodeChild(this.path, row));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.db.destroy();
+  }
+}
+
+/**
+ * Creates the database file readable by its owner only (0600, its folder 0700 when created):
+ * it holds prompts, answers and goals. SQLite gives the WAL and shared-memory files the
+ * database file's mode. An existing file is left as it is.
+ */
+async function createPrivateFile(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    await writeFile(path, "", { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { EventBodySchema } from "../../src/core/events.js";
 import type { EventBody, StoredEvent } from "../../src/core/events.js";
-import type { Clock, RunRecord, Store } from "../../src/core/ports.js";
+import type { ChildProcessRecord, Clock, RunRecord, Store } from "../../src/core/ports.js";
 import { systemClock } from "../../src/core/ports.js";
 import type { Task } from "../../src/core/task.js";
 
@@ -11,6 +11,7 @@ export class MemoryStore implements Store {
   private readonly runs = new Map<string, RunRecord>();
   private readonly log: StoredEvent[] = [];
   private readonly leases = new Map<string, { owner: string; expiresAt: number }>();
+  private readonly children = new Map<string, ChildProcessRecord>();
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -80,6 +81,20 @@ export class MemoryStore implements Store {
   leaseHolder(taskId: string): Promise<{ owner: string; expiresAt: number } | undefined> {
     const held = this.leases.get(taskId);
     return Promise.resolve(held && held.expiresAt > this.clock.now() ? held : undefined);
+  }
+  registerChild(child: ChildProcessRecord): Promise<void> {
+    const key = `${String(child.pid)}\0${child.startTime}`;
+    // Replacing keeps the first insertion's place, as an upsert of a row would.
+    this.children.set(key, { ...child });
+    return Promise.resolve();
+  }
+  unregisterChild(pid: number, startTime: string): Promise<void> {
+    this.children.delete(`${String(pid)}\0${startTime}`);
+    return Promise.resolve();
+  }
+  listChildren(taskId: string): Promise<ChildProcessRecord[]> {
+    const rows = [...this.children.values()].filter((c) => c.taskId === taskId);
+    return Promise.resolve(rows.sort((a, b) => a.startedAt - b.startedAt));
   }
   close(): Promise<void> {
     return Promise.resolve();

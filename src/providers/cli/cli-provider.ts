@@ -85,6 +85,7 @@ export class CliProvider implements ModelProvider {
       ...(timeoutMs > 0 ? { timeoutMs } : {}),
       ...(invocation.input === undefined ? {} : { input: invocation.input }),
       ...(request.signal === undefined ? {} : { signal: request.signal }),
+      ...(request.track === undefined ? {} : { track: request.track }),
     });
     request.signal?.throwIfAborted();
     const failure = processFailure(this.spec, this.binary, result, {
