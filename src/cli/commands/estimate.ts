@@ -116,7 +116,7 @@ export async function estimateTasks(
   const tasks = new Map(config.tasks.map((t) => [t.id, t]));
   let events: StoredEvent[] = [];
   if (hasState(repoRoot)) {
-    const store = await openSqliteStore(stateDbPath(repoRoot));
+    const store = await openSqliteStore(stateDbPath(repoRoot), { mustExist: true });
     try {
       for (const t of await store.listTasks()) if (!tasks.has(t.id)) tasks.set(t.id, t);
       events = await allEvents(store);
