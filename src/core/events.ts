@@ -190,6 +190,8 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     ok: z.boolean(),
     filesChanged: z.array(z.string()),
     diff: z.string(),
+    /** sha256 of `diff`: what the worktree must still hold until the step is committed. */
+    diffHash: z.string().optional(),
     summary: z.string(),
     error: z.string().optional(),
   }),
@@ -199,6 +201,8 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     attempt: z.number().int().positive(),
     review: CodeReviewSchema,
     reviewer: z.string(),
+    /** sha256 of the diff the reviewer saw (docs/RESUME.md). */
+    diffHash: z.string().optional(),
   }),
   z.object({
     type: z.literal("gate.finished"),

@@ -22,6 +22,7 @@ import { TaskRecorder } from "./task-recorder.js";
 import { routingHistory } from "../routing/index.js";
 import { acquireTaskLease, ownerIsDead } from "./lease-owner.js";
 import { stopLeftoverChildren, storeChildTracker } from "./child-processes.js";
+import { describeMissing, missingStepCommits, verifyWorkspace } from "./verify-workspace.js";
 export { processOwner } from "./lease-owner.js";
 
 const DEFAULT_LEASE_TTL_MS = 60_000;
@@ -107,9 +108,20 @@ export class Engine {
     if (TERMINAL_STATES.has(view.status) || view.status === "AWAITING_HUMAN_REVIEW") {
       return outcome(false);
     }
-    const workspace = await this.deps.workspace.ensure(task);
+    // A branch that is gone is made again from the base the task recorded, not today's HEAD.
+    const recorded = view.workspace?.baseSha;
+    const workspace = await this.deps.workspace.ensure(
+      recorded === undefined ? task : { ...task, base: recorded },
+    );
     if (view.status === "NEW") {
-      if (!view.workspace) await recorder.record({ type: "workspace.created", ...workspace });
+      if (!view.workspace) {
+        await recorder.record({
+          type: "workspace.created",
+          worktree: workspace.worktree,
+          branch: workspace.branch,
+          baseSha: workspace.baseSha,
+        });
+      }
       await recorder.transition({ type: "START_PLANNING" });
     }
     const startedAt = view.startedAt ?? this.deps.clock.now();
@@ -137,6 +149,8 @@ export class Engine {
         }),
       ...(await this.policyState(task, recorder)),
     };
+    // A resumed run checks the branch and the worktree against the log before trusting them.
+    await verifyWorkspace(ctx, workspace.origin);
     // The baseline of the base commit is built while the task plans; the run never outlives it.
     const prewarm = startBaselinePrewarm(ctx);
     try {
@@ -226,6 +240,7 @@ export class Engine {
       throw new UserError(`task ${task.id} is waiting on its plan; there is no step to skip`);
     }
     if (decision === "abort") return this.abortTask(task, "aborted at human review");
+    if (decision === "retry") await this.assertCommitsPresent(task, view);
     await recorder.transition({
       type: "HUMAN_DECISION",
       decision,
@@ -233,6 +248,25 @@ export class Engine {
       ...(feedback === undefined ? {} : { feedback: `Human reviewer: ${feedback}` }),
     });
     return recorder.view;
+  }
+
+  /**
+   * Before a retry: the branch must still hold every step commit recorded as done; a retry on
+   * a branch that lost them would build on work that is not there. The worktree is re-created
+   * from the branch when its folder is gone.
+   */
+  private async assertCommitsPresent(task: Task, view: TaskView): Promise<void> {
+    if (!view.steps.some((s) => s.status === "committed")) return;
+    const recorded = view.workspace?.baseSha;
+    const workspace = await this.deps.workspace.ensure(
+      recorded === undefined ? task : { ...task, base: recorded },
+    );
+    const missing = await missingStepCommits(this.deps.workspace, workspace.worktree, view);
+    if (missing.length > 0) {
+      throw new UserError(
+        `cannot retry task ${task.id}: ${describeMissing(workspace.branch, missing)}`,
+      );
+    }
   }
 
   /** Removes a task's worktree and branch and records it as ABORTED (the seed's rollback). */

@@ -6,6 +6,7 @@ import type { CallFailure } from "./model-caller.js";
 import { applyEditAnswer, implementerPrompt } from "./role-io.js";
 import type { RunContext } from "./step-context.js";
 import { modelNamed } from "./step-context.js";
+import { diffHash } from "./verify-workspace.js";
 
 /** The plan step being worked on; the projection guarantees it exists in IMPLEMENTING. */
 export function currentStep(ctx: RunContext): PlanStep {
@@ -153,6 +154,7 @@ export async function handleImplementing(ctx: RunContext): Promise<void> {
     ok: outcome.ok,
     filesChanged: files,
     diff: patch,
+    diffHash: diffHash(patch),
     summary: outcome.ok ? outcome.summary : "",
     ...(outcome.ok ? {} : { error: outcome.error }),
   });

@@ -1,6 +1,7 @@
 import { nextPendingStep } from "../core/projection.js";
 import { currentStep } from "./implementing.js";
 import type { RunContext } from "./step-context.js";
+import { expectedChange, redoLostChange } from "./verify-workspace.js";
 
 function commitSubject(type: string, taskId: string, stepId: string, description: string): string {
   const kind: Record<string, string> = {
@@ -18,13 +19,16 @@ function commitSubject(type: string, taskId: string, stepId: string, description
   return `${kind[type] ?? "feat"}(${taskId}): ${stepId} ${text}`;
 }
 
-/** Commits the completed step exactly once: a commit found on the branch is never repeated. */
-async function commitCurrentStep(ctx: RunContext): Promise<void> {
+/**
+ * Commits the completed step exactly once: a commit found on the branch is never repeated.
+ * Returns false when the worktree no longer holds the reviewed change (the step starts again).
+ */
+async function commitCurrentStep(ctx: RunContext): Promise<boolean> {
   const { recorder, task } = ctx;
   const step = currentStep(ctx);
   const view = recorder.view;
   const state = view.steps.find((s) => s.id === step.id);
-  if (!state || state.status === "committed" || state.status === "skipped") return;
+  if (!state || state.status === "committed" || state.status === "skipped") return true;
   const worktree = ctx.workspace.worktree;
   const last = recorder.lastTransition();
   if (last?.event.type === "HUMAN_DECISION" && last.event.decision === "skip_step") {
@@ -37,8 +41,11 @@ async function commitCurrentStep(ctx: RunContext): Promise<void> {
       message: "",
       skipped: true,
     });
-    return;
+    return true;
   }
+  // Only the reviewed change is committed: a lost or altered one is implemented again.
+  if (await redoLostChange(ctx, "before its commit")) return false;
+  const expected = expectedChange(ctx);
   const key = `${task.id}/${step.id}`;
   await recorder.record({ type: "effect.started", effect: "git.commit", key });
   let sha = await ctx.deps.workspace.findStepCommit(worktree, task.id, step.id);
@@ -48,6 +55,8 @@ async function commitCurrentStep(ctx: RunContext): Promise<void> {
   if (sha === undefined) {
     const approvedByHuman = last?.event.type === "HUMAN_DECISION";
     sha = await ctx.deps.workspace.commitStep(worktree, {
+      // Empty only when the reviewers approved an empty change (the step changes nothing).
+      allowEmpty: expected === undefined ? approvedByHuman : expected.empty,
       taskId: task.id,
       stepId: step.id,
       subject,
@@ -71,12 +80,13 @@ async function commitCurrentStep(ctx: RunContext): Promise<void> {
     skipped: false,
   });
   await recorder.record({ type: "effect.finished", effect: "git.commit", key, result: sha });
+  return true;
 }
 
 /** PLANNED and STEP_COMPLETE: commit what is done, then start the next step or finish. */
 export async function handleStepBoundary(ctx: RunContext): Promise<void> {
   const { recorder } = ctx;
-  if (recorder.view.status === "STEP_COMPLETE") await commitCurrentStep(ctx);
+  if (recorder.view.status === "STEP_COMPLETE" && !(await commitCurrentStep(ctx))) return;
   const next = nextPendingStep(recorder.view);
   if (next) await recorder.transition({ type: "START_STEP", stepId: next.id });
   else await recorder.transition({ type: "ALL_STEPS_DONE" });

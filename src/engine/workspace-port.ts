@@ -13,7 +13,7 @@ export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): W
         taskId: task.id,
         ...(task.base === undefined ? {} : { base: task.base }),
       });
-      return { worktree: wt.path, branch: wt.branch, baseSha: wt.baseSha };
+      return { worktree: wt.path, branch: wt.branch, baseSha: wt.baseSha, origin: wt.origin };
     },
     async changes(worktree) {
       const diff = await at(worktree).diff();
@@ -22,8 +22,9 @@ export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): W
     reset: (worktree) => at(worktree).discardChanges(),
     applyPatch: (worktree, patch) => at(worktree).applyPatch(patch),
     status: (worktree) => at(worktree).status(),
-    commitStep: (worktree, commit) => at(worktree).commitStep({ ...commit, allowEmpty: true }),
+    commitStep: (worktree, commit) => at(worktree).commitStep(commit),
     findStepCommit: (worktree, taskId, stepId) => at(worktree).findStepCommit(taskId, stepId),
+    stepCommits: (worktree) => at(worktree).listStepCommits(),
     headSha: (worktree) => at(worktree).headSha(),
     remove: (task) => removeTaskWorktree(runner, { repoRoot: task.repoPath, taskId: task.id }),
   };
