@@ -171,6 +171,14 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     round: z.number().int().positive(),
   }),
   z.object({
+    /** A plan over the limits (max_plan_steps, files per step): sent back once, then escalated. */
+    type: z.literal("plan.refused"),
+    round: z.number().int().positive(),
+    author: z.string(),
+    steps: z.number().int().nonnegative(),
+    reason: z.string(),
+  }),
+  z.object({
     type: z.literal("plan.reviewed"),
     review: PlanReviewSchema,
     reviewer: z.string(),

@@ -2,6 +2,7 @@ import { BudgetGuard, EXPECTED_OUTPUT_TOKENS, estimateCallCost } from "../costs/
 import type { StoredEvent } from "../core/events.js";
 import type { Clock, ModelRequest } from "../core/ports.js";
 import type { BudgetsConfig, ModelSpec } from "../core/project-config.js";
+import { DEFAULT_TASK_BUDGET_USD } from "../core/project-config.js";
 import type { Task } from "../core/task.js";
 
 /** A model call that would pass the task's `budget_usd`; it was not made. */
@@ -22,9 +23,21 @@ export function limitsAcrossTasks(limits: BudgetsConfig | undefined): boolean {
 }
 
 /**
+ * A task's budget in USD: its `budget_usd`, else `budgets.task_usd` of model_config.yaml, else
+ * {@link DEFAULT_TASK_BUDGET_USD}. No task runs without a limit.
+ */
+export function taskBudgetUsd(
+  task: Pick<Task, "budgetUsd">,
+  limits: BudgetsConfig | undefined,
+): { usd: number; source: "task" | "default" } {
+  if (task.budgetUsd !== undefined) return { usd: task.budgetUsd, source: "task" };
+  return { usd: limits?.taskUsd ?? DEFAULT_TASK_BUDGET_USD, source: "default" };
+}
+
+/**
  * The task's budget (`budget_usd` in tasks.yaml, and the day and month `budgets:`), with the
  * spend so far taken from `events` (every task's when {@link limitsAcrossTasks}, else this
- * task's), or undefined when no limit applies.
+ * task's). Every task has a budget (see {@link taskBudgetUsd}).
  */
 export function openTaskBudget(
   task: Task,
@@ -32,8 +45,7 @@ export function openTaskBudget(
   limits: BudgetsConfig | undefined,
   events: readonly StoredEvent[],
 ): TaskBudget | undefined {
-  const limit = task.budgetUsd;
-  if (limit === undefined && !limitsAcrossTasks(limits)) return undefined;
+  const limit = taskBudgetUsd(task, limits).usd;
   const guard = BudgetGuard.fromEvents(
     events,
     {
@@ -54,7 +66,9 @@ export function openTaskBudget(
       if (!result.ok) {
         const where =
           result.scope === "task"
-            ? `budget_usd of ${task.id} in tasks.yaml`
+            ? task.budgetUsd === undefined
+              ? `budget_usd of ${task.id} in tasks.yaml (its default is budgets.task_usd in model_config.yaml)`
+              : `budget_usd of ${task.id} in tasks.yaml`
             : `budgets.${result.scope === "day" ? "daily_usd" : "monthly_usd"} in model_config.yaml`;
         throw new BudgetExceededError(
           `${request.role} call to ${spec.name} not made: ${result.detail}; raise ${where} and resume`,
