@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { MemoryStore } from "../../test/support/memory-store.js";
 import { liveGroupMembers, processStartTime } from "../process/proc-stat.js";
-import { sampleChild } from "../store/store-contract.js";
+import { sampleChild } from "../../test/support/store-contract.js";
 import { stopLeftoverChildren } from "./child-processes.js";
 
 const DEAD_OWNER = `${hostname()}:999999:deadbeef`;

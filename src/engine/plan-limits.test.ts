@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createHarness } from "../../test/support/engine-harness.js";
 import type { Harness } from "../../test/support/engine-harness.js";
 import type { ModelProvider, ModelRequest } from "../core/ports.js";
-import type { ScriptedStep } from "../providers/script-builder.js";
-import { answer, happyScript, planJson } from "../providers/script-builder.js";
+import type { ScriptedStep } from "../../test/support/script-builder.js";
+import { answer, happyScript, planJson } from "../../test/support/script-builder.js";
 
 const TASK = "T-1";
 const steps = (n: number): ScriptedStep[] =>

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { StepView, TaskView } from "../core/projection.js";
 import type { TaskState } from "../core/state-machine.js";
-import type { WorkspacePort } from "./ports.js";
+import type { WorkspacePort } from "../core/workspace-port.js";
 import type { RunContext } from "./step-context.js";
 
 /** sha256 of a patch, as recorded with an implementation and its review. */

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { APPROVE_PLAN, answer, planJson, reviewCode } from "../../src/providers/script-builder.js";
+import { APPROVE_PLAN, answer, planJson, reviewCode } from "../support/script-builder.js";
 import { installCli } from "../support/cli-install.js";
 import { CLI, runCli } from "../support/cli.js";
 import { startModelServer, type ModelServer } from "../support/model-server/index.js";

@@ -1,8 +1,8 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { happyScript } from "../../src/providers/script-builder.js";
-import type { ScriptedStep } from "../../src/providers/script-builder.js";
+import { happyScript } from "../support/script-builder.js";
+import type { ScriptedStep } from "../support/script-builder.js";
 import { runCli } from "../support/cli.js";
 import { atState, runUntilKilled, type EventTrigger } from "../support/kill-at.js";
 import { writeScriptedProject } from "../support/scripted-project.js";
