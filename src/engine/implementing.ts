@@ -1,7 +1,7 @@
 import type { PlanStep } from "../core/plan.js";
 import type { ModelSpec } from "../core/project-config.js";
 import { chooseAuthor } from "./choose-model.js";
-import { callModel } from "./model-caller.js";
+import { callModel, invalidTextError } from "./model-caller.js";
 import type { CallFailure } from "./model-caller.js";
 import { applyEditAnswer, implementerPrompt } from "./role-io.js";
 import type { RunContext } from "./step-context.js";
@@ -79,7 +79,11 @@ async function implementOnce(
     // A fallback may have answered; the edit repair goes to the model that wrote the edits.
     author = call.spec;
     if (mode === "agent") return { ok: true, summary: call.response.text.trim().slice(0, 2000) };
-    const applied = await applyEditAnswer(ctx.workspace.worktree, call.response.text);
+    const invalid = invalidTextError(call.response.text);
+    const applied =
+      invalid === undefined
+        ? await applyEditAnswer(ctx.workspace.worktree, call.response.text)
+        : { ok: false as const, error: invalid };
     if (applied.ok) return { ok: true, summary: applied.summary };
     lastError = applied.error;
     feedback = `Your previous answer could not be applied; nothing from it was written:\n${applied.error}`;

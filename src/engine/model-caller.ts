@@ -238,6 +238,24 @@ export async function callModel(
 }
 
 /**
+ * Why an answer's text cannot be trusted as text, or undefined when it can. Bytes that are not
+ * valid UTF-8 are decoded (by us or by the CLI that printed them) as U+FFFD replacement
+ * characters; applied or committed, they would corrupt files. Such an answer is malformed: the
+ * model is asked to repair it, as for invalid JSON.
+ */
+export function invalidTextError(text: string): string | undefined {
+  const first = text.indexOf("\uFFFD");
+  if (first < 0) return undefined;
+  const count = text.split("\uFFFD").length - 1;
+  const line = text.slice(0, first).split("\n").length;
+  return (
+    `the answer is not valid UTF-8: it holds ${String(count)} replacement character(s) ` +
+    `(U+FFFD, bytes that could not be decoded), the first on line ${String(line)}; ` +
+    `answer again in valid UTF-8, without U+FFFD`
+  );
+}
+
+/**
  * Asks for a structured answer; when it does not parse or validate, sends ONE repair request
  * (to the model that answered) quoting the validation error. A second failure is returned as a
  * failed attempt.
@@ -252,7 +270,7 @@ export async function askForJson<T>(
 ): Promise<Answer<T>> {
   const first = await callModel(deps, spec, request, situation);
   if (!first.ok) return first;
-  const parsed = parse(first.response.text);
+  const parsed = checkedParse(first.response.text, parse);
   if (parsed.ok) {
     return { ok: true, value: parsed.value, response: first.response, spec: first.spec };
   }
@@ -264,7 +282,7 @@ export async function askForJson<T>(
     situation,
   );
   if (!second.ok) return second;
-  const reparsed = parse(second.response.text);
+  const reparsed = checkedParse(second.response.text, parse);
   if (reparsed.ok) {
     return { ok: true, value: reparsed.value, response: second.response, spec: second.spec };
   }
@@ -272,4 +290,10 @@ export async function askForJson<T>(
     ok: false,
     error: `model ${second.spec.name} answered malformed output twice: ${reparsed.error}`,
   };
+}
+
+/** Parses an answer that is valid text; text that is not is malformed like invalid JSON. */
+function checkedParse<T>(text: string, parse: (text: string) => Parsed<T>): Parsed<T> {
+  const invalid = invalidTextError(text);
+  return invalid === undefined ? parse(text) : { ok: false, error: invalid };
 }
