@@ -95,6 +95,8 @@ describe("NodeProcessRunner child tracking", () => {
       track: { started: () => Promise.resolve(), ended: () => Promise.resolve() },
     });
     expect(result.exitCode).toBe(127);
+    // As an untracked spawn reports it, so the CLI providers name the missing binary.
+    expect(result.stderr).toBe("no-such-binary-xyz: spawn no-such-binary-xyz ENOENT\n");
   });
 
   it("leaves nothing of the child's group alive once the run returns", async () => {

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join, resolve as resolvePath } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Writable } from "node:stream";
 import { MAX_OUTPUT_CHARS } from "../core/ports.js";
@@ -62,6 +64,29 @@ class CappedText {
   }
 }
 
+/**
+ * Why `command` cannot be executed, as spawn would say it (`spawn X ENOENT`), or undefined when
+ * it can. A held child is started through /bin/sh, whose own "not found" would hide that.
+ */
+function spawnProblem(command: string, path: string, cwd: string): string | undefined {
+  const candidates = command.includes("/")
+    ? [resolvePath(cwd, command)]
+    : path
+        .split(delimiter)
+        .filter((dir) => dir !== "")
+        .map((dir) => join(dir, command));
+  let code = "ENOENT";
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EACCES") code = "EACCES";
+    }
+  }
+  return `spawn ${command} ${code}`;
+}
+
 /** Waits (bounded) until no live process is left in the group. */
 async function waitForGroupExit(pgid: number): Promise<void> {
   const deadline = performance.now() + GROUP_EXIT_WAIT_MS;
@@ -101,6 +126,18 @@ export class NodeProcessRunner implements ProcessRunner {
       ? { ...options.env }
       : { ...process.env, ...(options.env ?? {}) };
     const track = options.track;
+    const problem = track ? spawnProblem(command, env.PATH ?? "", options.cwd) : undefined;
+    if (problem !== undefined) {
+      // Reported as exit code 127 (ENOENT), as an untracked spawn's error would be.
+      return Promise.resolve({
+        exitCode: 127,
+        signal: null,
+        timedOut: false,
+        durationMs: performance.now() - started,
+        stdout: "",
+        stderr: `${command}: ${problem}\n`,
+      });
+    }
     return new Promise((resolve, reject) => {
       const stdout = new CappedText();
       const stderr = new CappedText();

@@ -21,7 +21,8 @@ import { createTempRepo, type TempRepo } from "../workspace/temp-repo.js";
  */
 
 const TASK = "ORPHAN-1";
-const LATE_MS = 8_000;
+// Long enough that `resume` starts (and must stop the CLI) before the held answer goes out.
+const LATE_MS = 20_000;
 
 let claude: string;
 let server: ModelServer;
@@ -186,5 +187,5 @@ describe("a crashed run's CLI never writes again", () => {
     ]);
     const log = await runCli(["log", TASK], r.root, r.env);
     expect(log.stdout).toContain("left running by a crashed run");
-  }, 180_000);
+  }, 240_000);
 });
