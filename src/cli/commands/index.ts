@@ -5,6 +5,7 @@ import { registerDoctor } from "./doctor.js";
 import { registerEstimate } from "./estimate.js";
 import { registerExport } from "./export.js";
 import { registerGate } from "./gate.js";
+import { registerGithub } from "./github.js";
 import { registerInit } from "./init.js";
 import { registerLog } from "./log.js";
 import { registerReport } from "./report.js";
@@ -26,5 +27,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerLog(program, ctx);
   registerEstimate(program, ctx);
   registerReport(program, ctx);
+  registerGithub(program, ctx);
   registerDemo(program, ctx);
 }
