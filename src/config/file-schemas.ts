@@ -54,7 +54,17 @@ const taskFieldsShape = {
     .optional()
     .meta({ description: "Ids of tasks that must be DONE first." }),
   timeout: DurationSchema.optional().meta({ description: "Wall-clock limit (default 6h)." }),
-  budget_usd: z.number().nonnegative().optional().meta({ description: "Cost limit in USD." }),
+  budget_usd: z
+    .number()
+    .nonnegative()
+    .optional()
+    .meta({ description: "Cost limit in USD (default: budgets.task_usd of model_config.yaml)." }),
+  max_plan_steps: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: "Steps the plan may have (default: limits.max_plan_steps, 12)." }),
   base: nonEmpty("Git ref the task's branch starts from (default: HEAD).").optional(),
   quality_level: z
     .enum(QUALITY_LEVELS)
@@ -342,9 +352,29 @@ export const ModelConfigFileSchema = z
         daily_usd: z.number().nonnegative().optional(),
         monthly_usd: z.number().nonnegative().optional(),
         warn_at: z.number().gt(0).max(1).default(0.8),
+        task_usd: z.number().nonnegative().optional().meta({
+          description: "Budget of a task without budget_usd (default 20).",
+        }),
       })
       .optional()
-      .meta({ description: "Spending limits across all tasks per UTC day and month (USD)." }),
+      .meta({
+        description:
+          "Spending limits across all tasks per UTC day and month, and the default task budget (USD).",
+      }),
+    limits: z
+      .strictObject({
+        max_plan_steps: z.number().int().positive().default(12).meta({
+          description: "Steps a plan may have (default 12); a task's max_plan_steps overrides it.",
+        }),
+        max_files_per_step: z.number().int().positive().default(25).meta({
+          description: "Files a plan step may create or modify (default 25).",
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          "How large a plan may be; a larger plan goes back to the planner once, then to a human.",
+      }),
     resilience: ResilienceSchema.optional(),
     notify: NotifySchema.optional(),
     concurrency: z.number().int().positive().default(4).meta({

@@ -63,6 +63,7 @@ export async function readModelConfigFile(
       ...(routing.learned === undefined ? {} : { learned: learnedOf(routing.learned) }),
     },
     ...budgetsOf(raw.budgets),
+    ...limitsOf(raw.limits),
     ...resilienceOf(source, raw.resilience),
     ...notifyOf(raw.notify),
     ...concurrencyOf(raw.concurrency),
@@ -166,7 +167,16 @@ function budgetsOf(raw: unknown): Pick<ModelsConfig, "budgets"> {
       warnFraction: parsed.warn_at,
       ...(parsed.daily_usd === undefined ? {} : { dailyUsd: parsed.daily_usd }),
       ...(parsed.monthly_usd === undefined ? {} : { monthlyUsd: parsed.monthly_usd }),
+      ...(parsed.task_usd === undefined ? {} : { taskUsd: parsed.task_usd }),
     },
+  };
+}
+
+function limitsOf(raw: unknown): Pick<ModelsConfig, "limits"> {
+  const parsed = ModelConfigFileSchema.shape.limits.safeParse(raw).data;
+  if (parsed === undefined) return {};
+  return {
+    limits: { maxPlanSteps: parsed.max_plan_steps, maxFilesPerStep: parsed.max_files_per_step },
   };
 }
 

@@ -117,7 +117,22 @@ export interface BudgetsConfig {
   readonly monthlyUsd?: number;
   /** Fraction of a limit at which a warning is logged, once (default 0.8). */
   readonly warnFraction: number;
+  /** Budget of a task without `budget_usd` (default {@link DEFAULT_TASK_BUDGET_USD}). */
+  readonly taskUsd?: number;
 }
+
+/** Budget in USD of a task that sets no `budget_usd` and has no `budgets.task_usd`. */
+export const DEFAULT_TASK_BUDGET_USD = 20;
+
+/** How large a plan may be (`limits:` in model_config.yaml). */
+export interface PlanLimits {
+  /** Steps a plan may have; a task's `max_plan_steps` overrides it. */
+  readonly maxPlanSteps: number;
+  /** Files a step may create or modify (`files_to_create` + `files_to_modify`). */
+  readonly maxFilesPerStep: number;
+}
+
+export const DEFAULT_PLAN_LIMITS: PlanLimits = { maxPlanSteps: 12, maxFilesPerStep: 25 };
 
 /**
  * How failed model calls are handled (`resilience:` in model_config.yaml): retries with
@@ -205,6 +220,8 @@ export interface ModelsConfig {
   readonly models: ReadonlyMap<string, ModelSpec>;
   readonly routing: RoutingConfig;
   readonly budgets?: BudgetsConfig;
+  /** Absent: {@link DEFAULT_PLAN_LIMITS}. */
+  readonly limits?: PlanLimits;
   /** Absent: {@link DEFAULT_RESILIENCE}. */
   readonly resilience?: ResilienceConfig;
   /** Absent: no notifications. */

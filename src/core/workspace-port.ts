@@ -21,6 +21,8 @@ export interface TaskWorkspace {
   readonly dependencies?: readonly WorkspaceDependency[];
   /** Dependencies still to merge, each in a step of its own. */
   readonly pendingMerges?: readonly WorkspacePendingMerge[];
+  /** How `ensure` found it: made now, reused, or its folder re-created from the branch. */
+  readonly origin?: "created" | "reused" | "re-added";
 }
 
 /** The git side effects of the engine; the real one lives in workspace/. */
@@ -60,10 +62,14 @@ export interface WorkspacePort {
       trailers: Record<string, string>;
       /** A merge step: the commit being merged, the commit's second parent. */
       mergeOf?: string;
+      /** Only for a step whose reviewed change is empty; otherwise an empty commit fails. */
+      allowEmpty?: boolean;
     },
   ): Promise<string>;
   /** The commit of a step already on the branch (found by its trailer), if any. */
   findStepCommit(worktree: string, taskId: string, stepId: string): Promise<string | undefined>;
+  /** Every step commit on the branch since its base (by trailers), oldest first. */
+  stepCommits(worktree: string): Promise<{ sha: string; taskId: string; stepId: string }[]>;
   headSha(worktree: string): Promise<string>;
   remove(task: Task): Promise<void>;
 }

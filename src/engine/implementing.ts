@@ -2,12 +2,13 @@ import type { EventBody } from "../core/events.js";
 import type { PlanStep } from "../core/plan.js";
 import type { ModelSpec } from "../core/project-config.js";
 import { chooseAuthor } from "./choose-model.js";
-import { callModel } from "./model-caller.js";
+import { callModel, invalidTextError } from "./model-caller.js";
 import type { CallFailure } from "./model-caller.js";
 import { applyEditAnswer, implementerPrompt } from "./role-io.js";
 import type { RunContext } from "./step-context.js";
 import { modelNamed } from "./step-context.js";
 import { MERGE_STEP_TYPE, prepareMerge, unresolvedMarkers } from "./merge-step.js";
+import { diffHash } from "./verify-workspace.js";
 
 /** The plan step being worked on; the projection guarantees it exists in IMPLEMENTING. */
 export function currentStep(ctx: RunContext): PlanStep {
@@ -90,7 +91,11 @@ async function implementOnce(
       if (markers) return { ok: false, error: markers };
       return { ok: true, summary: call.response.text.trim().slice(0, 2000) };
     }
-    const applied = await applyEditAnswer(ctx.workspace.worktree, call.response.text);
+    const invalid = invalidTextError(call.response.text);
+    const applied =
+      invalid === undefined
+        ? await applyEditAnswer(ctx.workspace.worktree, call.response.text)
+        : { ok: false as const, error: invalid };
     if (applied.ok) {
       const markers = merge && (await unresolvedMarkers(ctx, merge.files));
       if (markers) return { ok: false, error: markers };
@@ -181,6 +186,7 @@ export async function handleImplementing(ctx: RunContext): Promise<void> {
     ok: outcome.ok,
     filesChanged: files,
     diff: patch,
+    diffHash: diffHash(patch),
     summary: outcome.ok ? outcome.summary : "",
     ...(outcome.ok ? {} : { error: outcome.error }),
   };

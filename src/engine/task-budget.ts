@@ -1,6 +1,7 @@
 import { EXPECTED_OUTPUT_TOKENS, dayKey, estimateCallCost, monthKey } from "../costs/index.js";
 import type { BudgetTotals, Clock, ModelRequest, Store } from "../core/ports.js";
 import type { BudgetsConfig, ModelSpec } from "../core/project-config.js";
+import { DEFAULT_TASK_BUDGET_USD } from "../core/project-config.js";
 import type { Task } from "../core/task.js";
 
 /** A model call that would pass a budget (the task's, the day's or the month's); it was not made. */
@@ -32,6 +33,18 @@ const RESERVATION_GRACE_MS = 5 * 60_000;
 const usd = (n: number): string => `$${n.toFixed(n < 1 ? 4 : 2)}`;
 
 /**
+ * A task's budget in USD: its `budget_usd`, else `budgets.task_usd` of model_config.yaml, else
+ * {@link DEFAULT_TASK_BUDGET_USD}. No task runs without a limit.
+ */
+export function taskBudgetUsd(
+  task: Pick<Task, "budgetUsd">,
+  limits: BudgetsConfig | undefined,
+): { usd: number; source: "task" | "default" } {
+  if (task.budgetUsd !== undefined) return { usd: task.budgetUsd, source: "task" };
+  return { usd: limits?.taskUsd ?? DEFAULT_TASK_BUDGET_USD, source: "default" };
+}
+
+/**
  * The task's budget (`budget_usd` in tasks.yaml, and the day and month `budgets:`) checked in
  * the store, or undefined when no limit applies.
  */
@@ -41,8 +54,7 @@ export function openTaskBudget(
   limits: BudgetsConfig | undefined,
   store: Store,
 ): TaskBudget | undefined {
-  const taskUsd = task.budgetUsd;
-  if (taskUsd === undefined && !limitsAcrossTasks(limits)) return undefined;
+  const taskUsd = taskBudgetUsd(task, limits).usd;
   const caps = { task: taskUsd, day: limits?.dailyUsd, month: limits?.monthlyUsd };
   const warned = new Set<string>();
   const warnings = (keys: Record<keyof BudgetTotals, string>, spent: BudgetTotals): string[] => {
@@ -80,7 +92,9 @@ export function openTaskBudget(
         const { scope } = result;
         const where =
           scope === "task"
-            ? `budget_usd of ${task.id} in tasks.yaml`
+            ? task.budgetUsd === undefined
+              ? `budget_usd of ${task.id} in tasks.yaml (its default is budgets.task_usd in model_config.yaml)`
+              : `budget_usd of ${task.id} in tasks.yaml`
             : `budgets.${scope === "day" ? "daily_usd" : "monthly_usd"} in model_config.yaml`;
         throw new BudgetExceededError(
           `${request.role} call to ${spec.name} not made: ${scope} budget ` +

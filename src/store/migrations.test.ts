@@ -47,6 +47,7 @@ function rawExec(path: string, statements: string): void {
 const ALL_VERSIONS = MIGRATIONS.map((m) => m.version);
 const TABLES = [
   "budget_ledger",
+  "child_processes",
   "events",
   "leases",
   "runs",

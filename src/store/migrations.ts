@@ -99,6 +99,29 @@ export const MIGRATIONS: readonly Migration[] = [
       `.execute(db);
     },
   },
+  {
+    version: 3,
+    description: "child process groups of runs, to stop a crashed run's children",
+    async up(db) {
+      await db.schema
+        .createTable("child_processes")
+        .addColumn("pid", "integer", (c) => c.notNull())
+        .addColumn("start_time", "text", (c) => c.notNull())
+        .addColumn("pgid", "integer", (c) => c.notNull())
+        .addColumn("task_id", "text", (c) => c.notNull())
+        .addColumn("attempt", "integer")
+        .addColumn("owner", "text", (c) => c.notNull())
+        .addColumn("command", "text", (c) => c.notNull())
+        .addColumn("started_at", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("child_processes_pk", ["pid", "start_time"])
+        .execute();
+      await db.schema
+        .createIndex("child_processes_task")
+        .on("child_processes")
+        .columns(["task_id", "started_at"])
+        .execute();
+    },
+  },
 ];
 
 /** The schema version this code writes. */

@@ -48,6 +48,18 @@ export interface BudgetLedgerTable {
   readonly expires_at: number;
 }
 
+/** `child_processes`: process groups started for tasks that may still run (docs/RESUME.md). */
+export interface ChildProcessesTable {
+  readonly pid: number;
+  readonly start_time: string;
+  readonly pgid: number;
+  readonly task_id: string;
+  readonly attempt: number | null;
+  readonly owner: string;
+  readonly command: string;
+  readonly started_at: number;
+}
+
 /** `schema_migrations`: one row per applied migration. */
 export interface SchemaMigrationsTable {
   readonly version: number;
@@ -61,5 +73,6 @@ export interface StoreDatabase {
   events: EventsTable;
   leases: LeasesTable;
   budget_ledger: BudgetLedgerTable;
+  child_processes: ChildProcessesTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
@@ -12,6 +12,7 @@ import type {
   BudgetReservationRequest,
   BudgetReservationResult,
   BudgetTotals,
+  ChildProcessRecord,
   Clock,
   RunRecord,
   Store,
@@ -19,6 +20,7 @@ import type {
 import type { Task } from "../core/task.js";
 import { migrate } from "./migrations.js";
 import {
+  decodeChild,
   decodeEvent,
   decodeLease,
   decodeRun,
@@ -35,6 +37,11 @@ export const BUSY_TIMEOUT_MS = 5000;
 export interface SqliteStoreOptions {
   /** Time source for event timestamps, run times and lease expiry; default: the system clock. */
   readonly clock?: Clock;
+  /**
+   * Open only a database that already exists; never create the file (commands that only read
+   * use it, so looking creates nothing).
+   */
+  readonly mustExist?: boolean;
 }
 
 /**
@@ -64,8 +71,8 @@ export class SqliteStore implements Store {
     const clock = options.clock ?? systemClock;
     let sqlite: Database.Database | undefined;
     try {
-      await mkdir(dirname(path), { recursive: true });
-      sqlite = new Database(path);
+      if (options.mustExist !== true) await createPrivateFile(path);
+      sqlite = new Database(path, { fileMustExist: options.mustExist === true });
       configureConnection(sqlite, path);
       const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
       await migrate(db, path, clock);
@@ -317,6 +324,43 @@ export class SqliteStore implements Store {
     return BudgetTotalsRowSchema.parse(rows[0]);
   }
 
+  async registerChild(child: ChildProcessRecord): Promise<void> {
+    const values = {
+      pid: child.pid,
+      start_time: child.startTime,
+      pgid: child.pgid,
+      task_id: child.taskId,
+      attempt: child.attempt,
+      owner: child.owner,
+      command: child.command,
+      started_at: child.startedAt,
+    };
+    await this.db
+      .insertInto("child_processes")
+      .values(values)
+      .onConflict((oc) => oc.columns(["pid", "start_time"]).doUpdateSet(values))
+      .execute();
+  }
+
+  async unregisterChild(pid: number, startTime: string): Promise<void> {
+    await this.db
+      .deleteFrom("child_processes")
+      .where("pid", "=", pid)
+      .where("start_time", "=", startTime)
+      .execute();
+  }
+
+  async listChildren(taskId: string): Promise<ChildProcessRecord[]> {
+    const rows = await this.db
+      .selectFrom("child_processes")
+      .selectAll()
+      .where("task_id", "=", taskId)
+      .orderBy("started_at")
+      .orderBy(sql`rowid`)
+      .execute();
+    return rows.map((row) => decodeChild(this.path, row));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -336,6 +380,20 @@ function budgetScopes(request: BudgetReservationRequest) {
     { scope: "day", column: "day", key: request.day, limit: request.limits.dailyUsd },
     { scope: "month", column: "month", key: request.month, limit: request.limits.monthlyUsd },
   ] as const;
+}
+
+/**
+ * Creates the database file readable by its owner only (0600, its folder 0700 when created):
+ * it holds prompts, answers and goals. SQLite gives the WAL and shared-memory files the
+ * database file's mode. An existing file is left as it is.
+ */
+async function createPrivateFile(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    await writeFile(path, "", { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
 }
 
 function configureConnection(sqlite: Database.Database, path: string): void {

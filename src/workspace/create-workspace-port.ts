@@ -33,6 +33,7 @@ export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): W
         baseSha: wt.baseSha,
         dependencies: wt.dependencies,
         pendingMerges: wt.pendingMerges,
+        origin: wt.origin,
       };
     },
     startMerge: (worktree, sha) => startMerge(git(worktree), sha),
@@ -49,9 +50,10 @@ export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): W
       // A merge step's resolution may have been restored after a crash or retry, which drops
       // git's merge state: record the merged commit again so the commit has both parents.
       if (mergeOf !== undefined) await startMerge(git(worktree), mergeOf);
-      return at(worktree).commitStep({ ...commit, allowEmpty: true });
+      return at(worktree).commitStep(commit);
     },
     findStepCommit: (worktree, taskId, stepId) => at(worktree).findStepCommit(taskId, stepId),
+    stepCommits: (worktree) => at(worktree).listStepCommits(),
     headSha: (worktree) => at(worktree).headSha(),
     remove: async (task) => {
       worktrees.clear();

@@ -5,6 +5,7 @@ import type {
   BudgetReservationRequest,
   BudgetReservationResult,
   BudgetTotals,
+  ChildProcessRecord,
   Clock,
   RunRecord,
   Store,
@@ -22,6 +23,7 @@ export class MemoryStore implements Store {
     string,
     { taskId: string; day: string; month: string; usd: number; settled: boolean; expiresAt: number }
   >();
+  private readonly children = new Map<string, ChildProcessRecord>();
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -152,6 +154,20 @@ export class MemoryStore implements Store {
       this.ledger.set(reservationId, { ...row, usd: Math.max(0, actualUsd), settled: true });
     }
     return Promise.resolve();
+  }
+  registerChild(child: ChildProcessRecord): Promise<void> {
+    const key = `${String(child.pid)}\0${child.startTime}`;
+    // Replacing keeps the first insertion's place, as an upsert of a row would.
+    this.children.set(key, { ...child });
+    return Promise.resolve();
+  }
+  unregisterChild(pid: number, startTime: string): Promise<void> {
+    this.children.delete(`${String(pid)}\0${startTime}`);
+    return Promise.resolve();
+  }
+  listChildren(taskId: string): Promise<ChildProcessRecord[]> {
+    const rows = [...this.children.values()].filter((c) => c.taskId === taskId);
+    return Promise.resolve(rows.sort((a, b) => a.startedAt - b.startedAt));
   }
   close(): Promise<void> {
     return Promise.resolve();

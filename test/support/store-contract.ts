@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { EventBodySchema, EventBody } from "../../src/core/events.js";
-import type { BudgetReservationRequest, Clock, Store } from "../../src/core/ports.js";
+import type {
+  BudgetReservationRequest,
+  ChildProcessRecord,
+  Clock,
+  Store,
+} from "../../src/core/ports.js";
 import type { Task } from "../../src/core/task.js";
 
 /** A clock tests move by hand. */
@@ -60,6 +65,7 @@ export function describeStoreContract(
     describeTasksAndRuns(() => ({ clock, store }));
     describeLeases(() => ({ clock, store }));
     describeBudgetLedger(() => ({ clock, store }));
+    describeChildren(() => ({ clock, store }));
   });
 }
 
@@ -353,5 +359,57 @@ function describeBudgetLedger(fixture: Fixture): void {
     expect((await store.reserveBudget(budgetRequest(clock, "B", 0.8, { dailyUsd: 1 }))).ok).toBe(
       true,
     );
+  });
+}
+
+/** A recorded child process group. */
+export function sampleChild(
+  pid: number,
+  overrides: Partial<ChildProcessRecord> = {},
+): ChildProcessRecord {
+  return {
+    pid,
+    startTime: `${String(pid)}00`,
+    pgid: pid,
+    taskId: "T1",
+    attempt: 1,
+    owner: "host:1:abcd1234",
+    command: "claude",
+    startedAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+function describeChildren(fixture: Fixture): void {
+  it("records child process groups per task, oldest first, and forgets them", async () => {
+    const { store } = fixture();
+    expect(await store.listChildren("T1")).toEqual([]);
+    const a = sampleChild(300, { startedAt: 2 });
+    const b = sampleChild(200, { startedAt: 1, attempt: null, command: "node" });
+    const other = sampleChild(400, { taskId: "T2" });
+    await store.registerChild(a);
+    await store.registerChild(b);
+    await store.registerChild(other);
+    expect(await store.listChildren("T1")).toEqual([b, a]);
+    expect(await store.listChildren("T2")).toEqual([other]);
+    await store.unregisterChild(300, "999");
+    expect(await store.listChildren("T1")).toEqual([b, a]);
+    await store.unregisterChild(300, a.startTime);
+    expect(await store.listChildren("T1")).toEqual([b]);
+    await store.unregisterChild(12345, "1");
+    expect(await store.listChildren("T2")).toEqual([other]);
+  });
+
+  it("tells a reused pid apart by its start time, and replaces the same child", async () => {
+    const { store } = fixture();
+    const old = sampleChild(500, { startTime: "111", startedAt: 1 });
+    const reused = sampleChild(500, { startTime: "222", startedAt: 2, attempt: 2 });
+    await store.registerChild(old);
+    await store.registerChild(reused);
+    expect(await store.listChildren("T1")).toEqual([old, reused]);
+    await store.registerChild({ ...reused, owner: "host:2:ffff0000" });
+    expect(await store.listChildren("T1")).toEqual([old, { ...reused, owner: "host:2:ffff0000" }]);
+    await store.unregisterChild(500, "111");
+    expect(await store.listChildren("T1")).toEqual([{ ...reused, owner: "host:2:ffff0000" }]);
   });
 }
