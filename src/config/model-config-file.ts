@@ -11,6 +11,8 @@ import type { RawModel } from "./file-schemas.js";
 import {
   GithubSchema,
   ModelConfigFileSchema,
+  NOTIFY_EVENTS,
+  NotifySchema,
   RawModelSchema,
   RawRuleSchema,
   ResilienceSchema,
@@ -62,7 +64,10 @@ export async function readModelConfigFile(
     },
     ...budgetsOf(raw.budgets),
     ...storeOf(raw.store),
+    ...limitsOf(raw.limits),
     ...resilienceOf(source, raw.resilience),
+    ...notifyOf(raw.notify),
+    ...concurrencyOf(raw.concurrency),
     ...githubOf(raw.github),
   };
   checkLadder(source, config, Object.keys(rawModels));
@@ -155,6 +160,11 @@ function storeOf(raw: unknown): Pick<ModelsConfig, "store"> {
   return parsed === undefined || parsed === "sqlite" ? {} : { store: parsed };
 }
 
+function concurrencyOf(raw: unknown): Pick<ModelsConfig, "concurrency"> {
+  const parsed = ModelConfigFileSchema.shape.concurrency.safeParse(raw).data;
+  return parsed === undefined ? {} : { concurrency: parsed };
+}
+
 function budgetsOf(raw: unknown): Pick<ModelsConfig, "budgets"> {
   const parsed = ModelConfigFileSchema.shape.budgets.safeParse(raw).data;
   if (parsed === undefined) return {};
@@ -163,7 +173,16 @@ function budgetsOf(raw: unknown): Pick<ModelsConfig, "budgets"> {
       warnFraction: parsed.warn_at,
       ...(parsed.daily_usd === undefined ? {} : { dailyUsd: parsed.daily_usd }),
       ...(parsed.monthly_usd === undefined ? {} : { monthlyUsd: parsed.monthly_usd }),
+      ...(parsed.task_usd === undefined ? {} : { taskUsd: parsed.task_usd }),
     },
+  };
+}
+
+function limitsOf(raw: unknown): Pick<ModelsConfig, "limits"> {
+  const parsed = ModelConfigFileSchema.shape.limits.safeParse(raw).data;
+  if (parsed === undefined) return {};
+  return {
+    limits: { maxPlanSteps: parsed.max_plan_steps, maxFilesPerStep: parsed.max_files_per_step },
   };
 }
 
@@ -222,6 +241,29 @@ function resilienceOf(source: SourceFile, raw: unknown): Pick<ModelsConfig, "res
       cooldownAfter: parsed.cooldown_after,
       cooldownMs: parseDuration(parsed.cooldown) ?? DEFAULT_RESILIENCE.cooldownMs,
       fallback: parsed.fallback,
+    },
+  };
+}
+
+/** `notify:` with defaults filled in; problems were reported by the file's validation. */
+function notifyOf(raw: unknown): Pick<ModelsConfig, "notify"> {
+  if (raw === undefined) return {};
+  const parsed = NotifySchema.safeParse(raw).data;
+  if (parsed === undefined) return {};
+  return {
+    notify: {
+      webhooks: parsed.webhooks.map((w, i) => ({
+        name: w.name ?? `webhook-${i + 1}`,
+        url: w.url,
+        format: w.format,
+        events: w.events ?? NOTIFY_EVENTS,
+        headers: w.headers ?? {},
+      })),
+      ...(parsed.dashboard_url === undefined ? {} : { dashboardUrl: parsed.dashboard_url }),
+      anomalyFactor: parsed.anomaly_factor,
+      anomalyMinSamples: parsed.anomaly_min_samples,
+      maxAttempts: parsed.max_attempts,
+      baseDelayMs: parseDuration(parsed.base_delay) ?? 1000,
     },
   };
 }

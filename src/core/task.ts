@@ -59,6 +59,8 @@ export const TaskSchema = z.object({
    * (`repos: NAME: { remote: ... }`); absent for tasks only ever run locally.
    */
   remote: z.string().min(1).optional(),
+  /** Steps the task's plan may have; default `limits.max_plan_steps` of model_config.yaml. */
+  maxPlanSteps: z.number().int().positive().optional(),
   /** Git ref the task's branch starts from; default: the repository's HEAD. */
   base: z.string().optional(),
   /** Quality level override for every step of this task. */

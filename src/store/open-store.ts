@@ -22,12 +22,15 @@ export function storeMayHoldState(location: StoreLocation): boolean {
   return location.kind === "postgres" || existsSync(location.path);
 }
 
-/** Opens (and migrates) the store at `location`. */
+/**
+ * Opens (and migrates) the store at `location`. `mustExist`: never create the SQLite file
+ * (reading commands; a PostgreSQL database is never created by opening it anyway).
+ */
 export function openStore(
   location: StoreLocation,
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; mustExist?: boolean } = {},
 ): Promise<Store> {
   return location.kind === "sqlite"
     ? openSqliteStore(location.path, options)
-    : openPostgresStore(location.url, options);
+    : openPostgresStore(location.url, options.clock === undefined ? {} : { clock: options.clock });
 }

@@ -85,4 +85,19 @@ describe("PostgresStore with 4 processes writing at once", () => {
       await store.close();
     }
   }, 120_000);
+
+  it("never lets processes together reserve past a daily limit", async () => {
+    const { url } = await dbs.create();
+    await (await openPostgresStore(url)).close();
+    const outcomes = await Promise.all(
+      ["B1", "B2", "B3"].map((task) =>
+        runChild(child.script, ["budget", url, task, "60"], () => false, 90_000),
+      ),
+    );
+    for (const o of outcomes) {
+      expect({ code: o.code, stderr: o.stderr }).toEqual({ code: 0, stderr: "" });
+    }
+    // 60 one-cent calls fit in the day, and no more, however the processes interleave.
+    expect(outcomes.map((o) => Number(o.lines[0])).reduce((a, b) => a + b, 0)).toBe(60);
+  }, 120_000);
 });

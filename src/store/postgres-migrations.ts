@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import { SystemError } from "../core/errors.js";
 import type { Clock } from "../core/ports.js";
+import { backfillPgLedger } from "./postgres-budget.js";
 import type { PgStoreDatabase } from "./postgres-schema.js";
 
 /** One PostgreSQL schema change. Versions are consecutive from 1; released ones never change. */
@@ -70,6 +71,54 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         .addColumn("task_id", "text", (c) => c.primaryKey())
         .addColumn("owner", "text", (c) => c.notNull())
         .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
+  {
+    version: 2,
+    description: "budget ledger shared by concurrent tasks and processes",
+    async up(db) {
+      await db.schema
+        .createTable("budget_ledger")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("task_id", "text", (c) => c.notNull())
+        .addColumn("day", "text", (c) => c.notNull())
+        .addColumn("month", "text", (c) => c.notNull())
+        .addColumn("amount_usd", "double precision", (c) => c.notNull())
+        .addColumn("settled", "integer", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .execute();
+      for (const column of ["day", "month", "task_id"] as const) {
+        await db.schema
+          .createIndex(`budget_ledger_${column === "task_id" ? "task" : column}`)
+          .on("budget_ledger")
+          .column(column)
+          .execute();
+      }
+      await backfillPgLedger().execute(db);
+    },
+  },
+  {
+    version: 3,
+    description: "child process groups of runs, to stop a crashed run's children",
+    async up(db) {
+      await db.schema
+        .createTable("child_processes")
+        .addColumn("pid", "integer", (c) => c.notNull())
+        .addColumn("start_time", "text", (c) => c.notNull())
+        .addColumn("ord", "bigserial", (c) => c.notNull())
+        .addColumn("pgid", "integer", (c) => c.notNull())
+        .addColumn("task_id", "text", (c) => c.notNull())
+        .addColumn("attempt", "integer")
+        .addColumn("owner", "text", (c) => c.notNull())
+        .addColumn("command", "text", (c) => c.notNull())
+        .addColumn("started_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("child_processes_pk", ["pid", "start_time"])
+        .execute();
+      await db.schema
+        .createIndex("child_processes_task")
+        .on("child_processes")
+        .columns(["task_id", "started_at"])
         .execute();
     },
   },

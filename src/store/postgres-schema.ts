@@ -1,5 +1,7 @@
 import type { Generated } from "kysely";
 import type {
+  BudgetLedgerTable,
+  ChildProcessesTable,
   EventsTable,
   LeasesTable,
   RunsTable,
@@ -25,5 +27,7 @@ export interface PgStoreDatabase {
   events: PgEventsTable;
   event_counter: EventCounterTable;
   leases: LeasesTable;
+  budget_ledger: BudgetLedgerTable;
+  child_processes: ChildProcessesTable & { readonly ord: Generated<number> };
   schema_migrations: SchemaMigrationsTable;
 }

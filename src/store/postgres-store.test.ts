@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { SystemError } from "../core/errors.js";
 import { TempDatabases } from "../../test/store/temp-pg.js";
+import { EventLogBuilder } from "../../test/support/event-fixtures.js";
 import { openPostgresStore } from "./postgres-store.js";
 import {
   FakeClock,
@@ -45,6 +46,38 @@ describe("PostgresStore", () => {
       expect(seqs.map((e) => e.seq).sort()).toEqual([1, 2, 3, 4]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it("counts spend copied in by migrate-store against the budgets", async () => {
+    const store = await openPostgresStore((await dbs.create()).url);
+    try {
+      const at = Date.parse("2024-05-01T23:30:00Z");
+      const log = new EventLogBuilder()
+        .task("T1", at)
+        .call("T1", at, { role: "planner", model: "claude_sonnet", costUsd: 0.5 })
+        .call("T1", at + 3_600_000, { role: "planner", model: "claude_sonnet", costUsd: 0.25 });
+      await store.importState({ tasks: [], runs: [], events: log.events });
+      const request = {
+        taskId: "T2",
+        estimateUsd: 0.2,
+        day: "2024-05-01",
+        month: "2024-05",
+        limits: { dailyUsd: 0.6 },
+        expiresAt: Date.now() + 60_000,
+      };
+      expect(await store.reserveBudget(request)).toMatchObject({
+        ok: false,
+        scope: "day",
+        spent: { task: 0, day: 0.5, month: 0.75 },
+      });
+      // The second call was on the next UTC day.
+      expect(await store.reserveBudget({ ...request, day: "2024-05-02" })).toMatchObject({
+        ok: true,
+        spent: { day: 0.25, month: 0.75 },
+      });
+    } finally {
+      await store.close();
     }
   });
 

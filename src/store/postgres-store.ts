@@ -5,12 +5,21 @@ import { OrchestratorError, SystemError } from "../core/errors.js";
 import { EVENT_SCHEMA_VERSION } from "../core/events.js";
 import type { EventBody, StoredEvent } from "../core/events.js";
 import { systemClock } from "../core/ports.js";
-import type { Clock, RunRecord, Store } from "../core/ports.js";
+import type {
+  BudgetReservationRequest,
+  BudgetReservationResult,
+  ChildProcessRecord,
+  Clock,
+  RunRecord,
+  Store,
+} from "../core/ports.js";
 import type { Task } from "../core/task.js";
 import { redactDatabaseUrl } from "./database-url.js";
+import { backfillPgLedger, reservePgBudget, settlePgBudget } from "./postgres-budget.js";
 import { migratePostgres } from "./postgres-migrations.js";
 import type { PgStoreDatabase } from "./postgres-schema.js";
 import {
+  decodeChild,
   decodeEvent,
   decodeLease,
   decodeRun,
@@ -254,6 +263,51 @@ export class PostgresStore implements Store {
     return row && decodeLease(this.where, taskId, row);
   }
 
+  reserveBudget(request: BudgetReservationRequest): Promise<BudgetReservationResult> {
+    return reservePgBudget(this.db, this.clock.now(), request);
+  }
+
+  settleBudget(reservationId: string, actualUsd: number): Promise<void> {
+    return settlePgBudget(this.db, reservationId, actualUsd);
+  }
+
+  async registerChild(child: ChildProcessRecord): Promise<void> {
+    const values = {
+      pid: child.pid,
+      start_time: child.startTime,
+      pgid: child.pgid,
+      task_id: child.taskId,
+      attempt: child.attempt,
+      owner: child.owner,
+      command: child.command,
+      started_at: child.startedAt,
+    };
+    await this.db
+      .insertInto("child_processes")
+      .values(values)
+      .onConflict((oc) => oc.columns(["pid", "start_time"]).doUpdateSet(values))
+      .execute();
+  }
+
+  async unregisterChild(pid: number, startTime: string): Promise<void> {
+    await this.db
+      .deleteFrom("child_processes")
+      .where("pid", "=", pid)
+      .where("start_time", "=", startTime)
+      .execute();
+  }
+
+  async listChildren(taskId: string): Promise<ChildProcessRecord[]> {
+    const rows = await this.db
+      .selectFrom("child_processes")
+      .select(["pid", "start_time", "pgid", "task_id", "attempt", "owner", "command", "started_at"])
+      .where("task_id", "=", taskId)
+      .orderBy("started_at")
+      .orderBy("ord")
+      .execute();
+    return rows.map((row) => decodeChild(this.where, row));
+  }
+
   /**
    * Copies a whole state into this (empty) database keeping every sequence number, time and
    * id, in one transaction: all of it or nothing. Used by `orchestrator migrate-store`.
@@ -316,6 +370,8 @@ export class PostgresStore implements Store {
         last = Math.max(last, event.seq);
       }
       await tx.updateTable("event_counter").set({ last_seq: last }).where("id", "=", 1).execute();
+      // The copied spend keeps counting against the budgets here.
+      await backfillPgLedger().execute(tx);
     });
   }
 

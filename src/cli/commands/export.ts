@@ -25,7 +25,7 @@ export async function exportTask(
       events: [],
     };
   }
-  const store = await openStore(state);
+  const store = await openStore(state, { mustExist: true });
   try {
     const task = (await store.getTask(taskId)) ?? configured;
     if (!task) throw new UserError(`unknown task "${taskId}"`);

@@ -7,10 +7,12 @@ import { registerExport } from "./export.js";
 import { registerGate } from "./gate.js";
 import { registerGithub } from "./github.js";
 import { registerInit } from "./init.js";
+import { registerLand } from "./land.js";
 import { registerLog } from "./log.js";
 import { registerReport } from "./report.js";
 import { registerReview } from "./review.js";
 import { registerRun } from "./run.js";
+import { registerServe } from "./serve.js";
 import { registerStatus } from "./status.js";
 import { registerSubmit } from "./submit.js";
 import { registerValidate } from "./validate.js";
@@ -25,6 +27,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerRun(program, ctx);
   registerSubmit(program, ctx);
   registerWorker(program, ctx);
+  registerLand(program, ctx);
   registerGate(program, ctx);
   registerStatus(program, ctx);
   registerReview(program, ctx);
@@ -32,6 +35,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerLog(program, ctx);
   registerEstimate(program, ctx);
   registerReport(program, ctx);
+  registerServe(program, ctx);
   registerMigrateStore(program, ctx);
   registerGithub(program, ctx);
   registerDemo(program, ctx);

@@ -74,7 +74,7 @@ export async function buildRunLog(
       `no orchestrator state in ${repoRoot} yet; run a task first (orchestrator run --task ID)`,
     );
   }
-  const store = await openStore(state);
+  const store = await openStore(state, { mustExist: true });
   try {
     const task = await store.getTask(id);
     const events = await store.events(id);

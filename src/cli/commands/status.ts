@@ -46,7 +46,7 @@ export async function readStatus(repoRoot: string, env: NodeJS.ProcessEnv): Prom
   const tasks = new Map(config.tasks.map((t) => [t.id, t]));
   const state = await locateState(repoRoot, env);
   if (!hasStateAt(state)) return config.tasks.map((t) => toRow(t, projectTask(t.id, [])));
-  const store = await openStore(state);
+  const store = await openStore(state, { mustExist: true });
   try {
     for (const t of await store.listTasks()) if (!tasks.has(t.id)) tasks.set(t.id, t);
     const rows: StatusRow[] = [];
