@@ -161,6 +161,7 @@ export type QualityLevel = (typeof QUALITY_LEVELS)[number];
 /** How a report file is read; decides what the gate compares with the baseline. */
 export const REPORT_FORMATS = [
   "junit",
+  "tap",
   "eslint-json",
   "tsc",
   "ruff-json",
