@@ -15,6 +15,7 @@ import { progressListener } from "../progress.js";
 interface RunOptions extends GlobalOptions {
   readonly task?: string;
   readonly batch?: boolean;
+  readonly allowEmptyGate?: boolean;
 }
 
 /** Stops the run cleanly on SIGINT/SIGTERM; the task stays resumable. */
@@ -114,6 +115,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .description("run one task (--task ID) or every runnable task (--batch)")
     .option("--task <id>", "the task to run")
     .option("--batch", "run all tasks: dependencies first, then by priority")
+    .option("--allow-empty-gate", "run although quality_rules.yaml defines no checks")
     .option("--json", "print one JSON line per event")
     .action(async (options: RunOptions) => {
       const global = program.opts<GlobalOptions>();
@@ -123,6 +125,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
       }
       const project = await openProject(await findRepoRoot(ctx, global.repo), ctx.env, {
         runsModels: true,
+        refuseEmptyGate: options.allowEmptyGate !== true,
       });
       try {
         const tasks =
