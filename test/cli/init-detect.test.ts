@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { z } from "zod";
 import { copyFixture, type FixtureRepo } from "../gate/fixture-repo.js";
 import { runCli } from "../support/cli.js";
 import { ensurePythonTools } from "../support/python-tools.js";
@@ -20,17 +21,22 @@ async function fixture(name: "init-js" | "init-py"): Promise<FixtureRepo> {
   return r;
 }
 
-interface WrittenCheck {
-  readonly kind: string;
-  readonly command?: string;
-  readonly report?: { format: string; file?: string };
-}
+const WrittenChecksSchema = z.object({
+  checks: z
+    .record(
+      z.string(),
+      z.object({
+        kind: z.string(),
+        command: z.string().optional(),
+        report: z.object({ format: z.string(), file: z.string().optional() }).optional(),
+      }),
+    )
+    .default({}),
+});
 
-async function writtenChecks(root: string): Promise<Record<string, WrittenCheck>> {
-  const doc = parse(await readFile(join(root, ".orchestrator", "quality_rules.yaml"), "utf8")) as {
-    checks?: Record<string, WrittenCheck>;
-  };
-  return doc.checks ?? {};
+async function writtenChecks(root: string) {
+  const text = await readFile(join(root, ".orchestrator", "quality_rules.yaml"), "utf8");
+  return WrittenChecksSchema.parse(parse(text)).checks;
 }
 
 describe(
