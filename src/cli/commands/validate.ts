@@ -58,6 +58,9 @@ export function registerValidate(program: Command, ctx: CliContext): void {
                 `${EMPTY_GATE}: every step passes unchecked, and \`run\` refuses it unless --allow-empty-gate`,
               ]
             : [];
+        const notes = (config.notes ?? []).map(
+          (n) => `${n.file}:${n.line}:${n.column}: ${n.path}: ${n.message}`,
+        );
         const trials = options.runChecks === true ? await runChecks(out, repoRoot, config) : [];
         const failed = trials.filter((t) => !t.passed);
         if (failed.length > 0) ctx.exitCode = ExitCode.userError;
@@ -71,6 +74,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
           });
           return;
         }
+        for (const n of notes) out.out(`${out.color.dim("note")}: ${n}`);
         for (const w of warnings) out.out(`${out.color.yellow("warning")}: ${w}`);
         out.out(
           `${failed.length === 0 ? out.color.green("ok") : out.color.red("failing checks")}: ` +
