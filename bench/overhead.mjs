@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The orchestrator's own time per step; see src/bench/overhead.ts. Run `npm run build` first.
-import { main } from "../dist/bench/overhead.js";
+// The orchestrator's own time per step; see bench/overhead.ts.
+import { runTs } from "./support/run-ts.mjs";
 
-await main(process.argv.slice(2));
+await runTs(new URL("./overhead.ts", import.meta.url));

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Routing strategies on a synthetic workload; see src/bench/routing.ts. Run `npm run build` first.
-import { main } from "../dist/bench/routing.js";
+// Routing strategies on a synthetic workload; see bench/routing.ts.
+import { runTs } from "./support/run-ts.mjs";
 
-await main(process.argv.slice(2));
+await runTs(new URL("./routing.ts", import.meta.url));

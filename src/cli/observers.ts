@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { StoredEvent } from "../core/events.js";
 import type { TaskView } from "../core/projection.js";
-import type { EventListener } from "../engine/task-recorder.js";
+import type { EventListener } from "../core/event-listener.js";
 import { createLogger } from "../logging/index.js";
 import { createTelemetry } from "../telemetry/index.js";
 import type { CliContext } from "./context.js";

@@ -1,6 +1,6 @@
 import type { GateCheckResult, StoredEvent } from "../core/events.js";
 import type { TaskView } from "../core/projection.js";
-import type { EventListener } from "../engine/task-recorder.js";
+import type { EventListener } from "../core/event-listener.js";
 import type { Output } from "./output.js";
 
 function stepLabel(view: TaskView): string {

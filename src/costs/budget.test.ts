@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Clock } from "../core/ports.js";
 import { BudgetGuard } from "./budget.js";
-import { EventLogBuilder } from "./event-fixtures.js";
+import { EventLogBuilder } from "../../test/support/event-fixtures.js";
 
 class FakeClock implements Clock {
   constructor(public at: number) {}

@@ -3,7 +3,7 @@ import { PlanSchema } from "../core/plan.js";
 import type { ModelSpec, Prices, Tier } from "../core/project-config.js";
 import type { Role } from "../core/task.js";
 import { costHistory, estimateTask, quantile, sumEstimates } from "./estimate.js";
-import { EventLogBuilder } from "./event-fixtures.js";
+import { EventLogBuilder } from "../../test/support/event-fixtures.js";
 
 function model(name: string, tier: Tier, price: Prices): ModelSpec {
   return {

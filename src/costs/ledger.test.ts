@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ModelSpec } from "../core/project-config.js";
-import { EventLogBuilder } from "./event-fixtures.js";
+import { EventLogBuilder } from "../../test/support/event-fixtures.js";
 import { costLedger, savingsVsBaseline } from "./ledger.js";
 
 const JAN31 = Date.UTC(2026, 0, 31, 23, 30);

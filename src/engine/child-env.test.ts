@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createHarness } from "../../test/support/engine-harness.js";
 import type { Harness } from "../../test/support/engine-harness.js";
 import type { ModelRequest } from "../core/ports.js";
-import { happyScript } from "../providers/script-builder.js";
+import { happyScript } from "../../test/support/script-builder.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {

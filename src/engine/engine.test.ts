@@ -3,9 +3,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { StoredEvent } from "../core/events.js";
-import type { GatePort } from "./ports.js";
-import { answer, happyScript, planJson, reviewCode } from "../providers/script-builder.js";
-import type { ScriptedStep } from "../providers/script-builder.js";
+import type { GatePort } from "../core/gate-port.js";
+import { answer, happyScript, planJson, reviewCode } from "../../test/support/script-builder.js";
+import type { ScriptedStep } from "../../test/support/script-builder.js";
 import { createHarness } from "../../test/support/engine-harness.js";
 import type { Harness } from "../../test/support/engine-harness.js";
 

@@ -12,7 +12,7 @@ import { ModelResilience, systemResilienceIo } from "../providers/resilience/ind
 import { handleCodeReview } from "./code-review.js";
 import { handleImplementing } from "./implementing.js";
 import { handlePlanning, handlePlanReview } from "./planning.js";
-import type { EngineDeps } from "./ports.js";
+import type { EngineDeps } from "./engine-deps.js";
 import { handleQualityGate, startBaselinePrewarm } from "./quality-gate.js";
 import type { RunContext } from "./step-context.js";
 import { handleStepBoundary } from "./step-complete.js";

@@ -5,8 +5,8 @@ import type { ModelsConfig } from "../core/project-config.js";
 import { ProviderError } from "../core/provider-errors.js";
 import type { ProviderErrorKind } from "../core/provider-errors.js";
 import type { Role } from "../core/task.js";
-import { happyScript } from "../providers/script-builder.js";
-import type { ScriptedStep } from "../providers/script-builder.js";
+import { happyScript } from "../../test/support/script-builder.js";
+import type { ScriptedStep } from "../../test/support/script-builder.js";
 import { createHarness, rule, scripted } from "../../test/support/engine-harness.js";
 import type { Harness } from "../../test/support/engine-harness.js";
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "../../test/support/engine-harness.js";
-import { happyScript } from "../providers/script-builder.js";
-import type { ScriptedStep } from "../providers/script-builder.js";
-import type { GatePort } from "./ports.js";
+import { happyScript } from "../../test/support/script-builder.js";
+import type { ScriptedStep } from "../../test/support/script-builder.js";
+import type { GatePort } from "../core/gate-port.js";
 
 const STEPS: ScriptedStep[] = [
   { id: "S1", description: "Change the API", files: { "src/api.txt": "v2\n" } },

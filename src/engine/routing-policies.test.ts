@@ -3,8 +3,8 @@ import { createHarness, passingGate, rule, scripted } from "../../test/support/e
 import type { Harness } from "../../test/support/engine-harness.js";
 import type { EventBody } from "../core/events.js";
 import type { ModelsConfig } from "../core/project-config.js";
-import { happyScript } from "../providers/script-builder.js";
-import type { GatePort } from "./ports.js";
+import { happyScript } from "../../test/support/script-builder.js";
+import type { GatePort } from "../core/gate-port.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {

@@ -2,7 +2,8 @@ import type { ModelSpec } from "../core/project-config.js";
 import type { Task } from "../core/task.js";
 import type { RoutingHistory } from "../routing/index.js";
 import type { CallDeps } from "./model-caller.js";
-import type { EngineDeps, TaskWorkspace } from "./ports.js";
+import type { EngineDeps } from "./engine-deps.js";
+import type { TaskWorkspace } from "../core/workspace-port.js";
 import type { TaskRecorder } from "./task-recorder.js";
 
 /** What every state handler works with while one task runs. */

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createHarness } from "../../test/support/engine-harness.js";
 import type { Harness } from "../../test/support/engine-harness.js";
-import type { ScriptedStep } from "../providers/script-builder.js";
-import { happyScript } from "../providers/script-builder.js";
+import type { ScriptedStep } from "../../test/support/script-builder.js";
+import { happyScript } from "../../test/support/script-builder.js";
 
 const STEPS: ScriptedStep[] = ["S1", "S2", "S3"].map((id, i) => ({
   id,

@@ -1,12 +1,10 @@
 import type { EventBody, StoredEvent } from "../core/events.js";
+import type { EventListener } from "../core/event-listener.js";
 import type { Store } from "../core/ports.js";
 import { applyEvent, projectTask } from "../core/projection.js";
 import type { TaskView } from "../core/projection.js";
 import { transition } from "../core/state-machine.js";
 import type { TaskEvent } from "../core/state-machine.js";
-
-/** Receives every event as it is recorded: the progress display, `--json` output, telemetry. */
-export type EventListener = (event: StoredEvent, view: TaskView) => void;
 
 /**
  * Records a task's events durably and keeps its projected view current. Every change of the

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { EventBody } from "../core/events.js";
 import type { ModelProvider } from "../core/ports.js";
 import { ProviderError } from "../core/provider-errors.js";
-import { happyScript } from "../providers/script-builder.js";
+import { happyScript } from "../../test/support/script-builder.js";
 import { createHarness } from "../../test/support/engine-harness.js";
 import type { Harness } from "../../test/support/engine-harness.js";
 

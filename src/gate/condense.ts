@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import type { CheckSpec } from "../core/project-config.js";
 import {
   ALL_EXTRACTORS,
@@ -16,22 +17,9 @@ const MAX_LINE_CHARS = 300;
 /** Lines shown when no known tool's format is recognised. */
 const FALLBACK_LINES = 20;
 
-const ESC = String.fromCharCode(27);
-const BEL = String.fromCharCode(7);
-/** CSI sequences (colours, cursor moves) and OSC sequences (hyperlinks, titles). */
-const ANSI = new RegExp(
-  `${ESC}\\[[0-9;?]*[ -/]*[@-~]|${ESC}\\][^${BEL}${ESC}]*(?:${BEL}|${ESC}\\\\)`,
-  "g",
-);
-
-/** Removes colour and cursor escape codes. */
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, "");
-}
-
 /** Splits output into lines as a terminal would show them: no escapes, no overwritten text. */
 export function cleanLines(output: string): string[] {
-  return stripAnsi(output)
+  return stripVTControlCharacters(output)
     .replace(/\r\n/g, "\n")
     .split("\n")
     .map((line) => (line.split("\r").at(-1) ?? "").trimEnd());

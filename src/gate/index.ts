@@ -8,8 +8,8 @@ export {
   type GateInput,
   type GateResult,
   type GateComparison,
-} from "./run-gate.js";
-export { runGateAgainstBase, type GateRunRequest, type GateRunResult } from "./gate-run.js";
+} from "./run-level-checks.js";
+export { runGateAgainstBase, type GateRunRequest, type GateRunResult } from "./run-against-base.js";
 export {
   ensureBaseline,
   qualityConfigHash,
@@ -26,3 +26,4 @@ export { detectHook, type DetectedHook } from "./hooks.js";
 export { condenseOutput } from "./condense.js";
 export { resolveBundledEslint } from "./eslint-bin.js";
 export { verifyChecks, type CheckTrial, type VerifyRequest } from "./verify-checks.js";
+export { createGatePort } from "./create-gate-port.js";

@@ -3,7 +3,7 @@ import { destination, levels, multistream, pino } from "pino";
 import type { DestinationStream, Level, Logger, StreamEntry } from "pino";
 import { prettyFactory } from "pino-pretty";
 import { UserError } from "../core/errors.js";
-import type { EventListener } from "../engine/task-recorder.js";
+import type { EventListener } from "../core/event-listener.js";
 import { logEntryFor, stepIdOf } from "./log-entries.js";
 
 /** The ids of the span a task's work is running in, from the tracing layer. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EventLogBuilder } from "../costs/event-fixtures.js";
+import { EventLogBuilder } from "../../test/support/event-fixtures.js";
 import { PlanSchema } from "../core/plan.js";
 import type { CodeReview } from "../core/review.js";
 import { routingHistory } from "./history.js";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { GatePort } from "../engine/ports.js";
-import { answer, happyScript, planJson, reviewCode } from "../providers/script-builder.js";
-import type { ScriptedStep } from "../providers/script-builder.js";
+import type { GatePort } from "../core/gate-port.js";
+import { answer, happyScript, planJson, reviewCode } from "../../test/support/script-builder.js";
+import type { ScriptedStep } from "../../test/support/script-builder.js";
 import { createHarness } from "../../test/support/engine-harness.js";
 import type { Harness } from "../../test/support/engine-harness.js";
 import { renderRunLog } from "./render-run-log.js";

@@ -8,7 +8,7 @@ import { TempDirs } from "../../test/store/temp-db.js";
 import { LATEST_SCHEMA_VERSION, openSqliteStore } from "./index.js";
 import { MIGRATIONS, migrate, schemaVersion } from "./migrations.js";
 import type { StoreDatabase } from "./schema.js";
-import { note } from "./store-contract.js";
+import { note } from "../../test/support/store-contract.js";
 
 const temp = new TempDirs();
 afterAll(() => temp.cleanup());

@@ -1,4 +1,4 @@
-import type { EventListener } from "../engine/task-recorder.js";
+import type { EventListener } from "../core/event-listener.js";
 import type { Env } from "./config.js";
 
 /** The W3C trace context of a span, for log lines and child processes. */

@@ -21,3 +21,4 @@ export { buildCommitMessage, TASK_TRAILER, STEP_TRAILER } from "./commit-message
 export type { StepCommitMessage } from "./commit-message.js";
 export type { StepCommit } from "./step-commits.js";
 export { FALLBACK_IDENTITY } from "./commit-identity.js";
+export { createWorkspacePort } from "./create-workspace-port.js";

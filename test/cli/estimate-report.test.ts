@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { happyScript } from "../../src/providers/script-builder.js";
+import { happyScript } from "../support/script-builder.js";
 import { runCli } from "../support/cli.js";
 import { writeScriptedProject } from "../support/scripted-project.js";
 import { createTempRepo } from "../workspace/temp-repo.js";

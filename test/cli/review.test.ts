@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { happyScript } from "../../src/providers/script-builder.js";
+import { happyScript } from "../support/script-builder.js";
 import { runCli } from "../support/cli.js";
 import { writeScriptedProject } from "../support/scripted-project.js";
 import { createTempRepo } from "../workspace/temp-repo.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APPROVE_PLAN, planJson, reviewCode } from "../../src/providers/script-builder.js";
+import { APPROVE_PLAN, planJson, reviewCode } from "../support/script-builder.js";
 import { installClis, type InstalledClis } from "../support/cli-install.js";
 import { startModelServer, type ModelServer } from "../support/model-server/index.js";
 import type { ScenarioRule } from "../support/model-server/index.js";
@@ -27,7 +27,7 @@ const SUM_FIXED = "export function sum(a, b) {\n  return a + b;\n}\n";
 const SUM_TEST = [
   'import { test } from "node:test";',
   'import assert from "node:assert/strict";',
-  'import { sum } from "./sum.mjs";',
+  'import { sum } from "./sum.mjs.js";',
   "",
   'test("sum adds", () => {',
   "  assert.equal(sum(2, 3), 5);",

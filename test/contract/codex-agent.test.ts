@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { APPROVE_PLAN, planJson, reviewCode } from "../../src/providers/script-builder.js";
+import { APPROVE_PLAN, planJson, reviewCode } from "../support/script-builder.js";
 import { installCli } from "../support/cli-install.js";
 import { startModelServer, type ModelServer } from "../support/model-server/index.js";
 import type { ScenarioRule } from "../support/model-server/index.js";
@@ -27,7 +27,7 @@ const GREET_FIXED = 'export function greet(name) {\n  return "Hello " + name;\n}
 const GREET_TEST = [
   'import { test } from "node:test";',
   'import assert from "node:assert/strict";',
-  'import { greet } from "./greet.mjs";',
+  'import { greet } from "./greet.mjs.js";',
   "",
   'test("greet says hello", () => {',
   '  assert.equal(greet("Ada"), "Hello Ada");',

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
-import { happyScript } from "../../src/providers/script-builder.js";
-import type { ScriptedStep } from "../../src/providers/script-builder.js";
+import { happyScript } from "../support/script-builder.js";
+import type { ScriptedStep } from "../support/script-builder.js";
 import { CLI, runCli } from "../support/cli.js";
 import { writeScriptedProject } from "../support/scripted-project.js";
 import { createTempRepo } from "../workspace/temp-repo.js";

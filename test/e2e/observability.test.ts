@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { happyScript } from "../../src/providers/script-builder.js";
+import { happyScript } from "../support/script-builder.js";
 import { runCli } from "../support/cli.js";
 import { writeScriptedProject } from "../support/scripted-project.js";
 import { spansOf } from "../telemetry/otlp-json.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { z } from "zod";
-import { happyScript } from "../../src/providers/script-builder.js";
+import { happyScript } from "../support/script-builder.js";
 import { runCli } from "../support/cli.js";
 import { ensurePythonTools } from "../support/python-tools.js";
 import { writeScriptedProject } from "../support/scripted-project.js";

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { answer, happyScript, reviewCode } from "../../src/providers/script-builder.js";
+import { answer, happyScript, reviewCode } from "../support/script-builder.js";
 import { runCli } from "../support/cli.js";
 import { writeScriptedProject } from "../support/scripted-project.js";
 import { createTempRepo } from "../workspace/temp-repo.js";

@@ -10,9 +10,10 @@ import type {
 import type { Task } from "../../src/core/task.js";
 import { Engine } from "../../src/engine/engine.js";
 import type { TaskOutcome } from "../../src/engine/engine.js";
-import type { EngineDeps, GatePort } from "../../src/engine/ports.js";
-import type { EventListener } from "../../src/engine/task-recorder.js";
-import { createWorkspacePort } from "../../src/engine/workspace-port.js";
+import type { EngineDeps } from "../../src/engine/engine-deps.js";
+import type { GatePort } from "../../src/core/gate-port.js";
+import type { EventListener } from "../../src/core/event-listener.js";
+import { createWorkspacePort } from "../../src/workspace/index.js";
 import { ScriptedProvider } from "../../src/providers/scripted-provider.js";
 import type { Script } from "../../src/providers/scripted-provider.js";
 import { createTempRepo } from "../workspace/temp-repo.js";

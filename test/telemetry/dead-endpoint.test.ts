@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { happyScript } from "../../src/providers/script-builder.js";
-import type { ScriptedStep } from "../../src/providers/script-builder.js";
+import { happyScript } from "../support/script-builder.js";
+import type { ScriptedStep } from "../support/script-builder.js";
 import { closedPort, startOtlpReceiver } from "./otlp-receiver.js";
 import type { OtlpReceiver } from "./otlp-receiver.js";
 import { runWithTelemetry } from "./telemetry-run.js";

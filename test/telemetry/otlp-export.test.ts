@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { EventBody } from "../../src/core/events.js";
-import { answer, happyScript } from "../../src/providers/script-builder.js";
-import type { ScriptedStep } from "../../src/providers/script-builder.js";
+import { answer, happyScript } from "../support/script-builder.js";
+import type { ScriptedStep } from "../support/script-builder.js";
 import { pointsOf, spansOf } from "./otlp-json.js";
 import type { Attrs, ReceivedPoint, ReceivedSpan } from "./otlp-json.js";
 import { startOtlpReceiver } from "./otlp-receiver.js";

@@ -1,6 +1,6 @@
 import type { StoredEvent } from "../../src/core/events.js";
 import type { TaskOutcome } from "../../src/engine/engine.js";
-import type { GatePort } from "../../src/engine/ports.js";
+import type { GatePort } from "../../src/core/gate-port.js";
 import type { Script } from "../../src/providers/scripted-provider.js";
 import { createTelemetry } from "../../src/telemetry/index.js";
 import type { Env, Telemetry, TraceContext } from "../../src/telemetry/index.js";

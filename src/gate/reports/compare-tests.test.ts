@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { compareTests } from "./compare-tests.js";
 import type { TestResult, TestStatus } from "./junit.js";
 import { parseJUnit } from "./junit.js";
-import { fixture } from "./fixture.js";
+import { fixture } from "../../../test/support/report-fixtures.js";
 
 function t(name: string, status: TestStatus, suite = "s"): TestResult {
   return { suite, name, status };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compareWarnings } from "./compare-warnings.js";
 import { makeWarning, parseEslintJson, type Warning } from "./warnings.js";
-import { fixture } from "./fixture.js";
+import { fixture } from "../../../test/support/report-fixtures.js";
 
 function w(file: string, line: number, message: string, rule = "r"): Warning {
   return makeWarning({ tool: "lint", rule, file, line, message });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseJUnit } from "./junit.js";
-import { fixture } from "./fixture.js";
+import { fixture } from "../../../test/support/report-fixtures.js";
 
 describe("parseJUnit", () => {
   it("reads vitest's report", () => {

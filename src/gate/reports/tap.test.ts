@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fixture } from "./fixture.js";
+import { fixture } from "../../../test/support/report-fixtures.js";
 import { parseTap } from "./tap.js";
 
 describe("parseTap", () => {

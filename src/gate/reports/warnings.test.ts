@@ -9,7 +9,7 @@ import {
   parseTsc,
   type Warning,
 } from "./warnings.js";
-import { fixture } from "./fixture.js";
+import { fixture } from "../../../test/support/report-fixtures.js";
 
 const brief = (ws: readonly Warning[]) =>
   ws.map((w) => [w.rule, w.file, w.line, w.column, w.message]);

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { stripVTControlCharacters } from "node:util";
 import { z } from "zod";
 
 /** One diagnostic from a linter or type checker; under ZERO-WARNINGS, errors count too. */
@@ -30,13 +31,6 @@ export interface GenericParseOptions extends ParseOptions {
 export const GENERIC_LINE =
   /^(?<file>(?:[A-Za-z]:)?[^\s:][^:]*?):(?<line>\d+)(?::(?<column>\d+))?:\s*(?<message>\S.*)$/;
 
-// eslint-disable-next-line no-control-regex -- ANSI escape sequences start with ESC
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, "");
-}
-
 /** `/`-separated, without a leading `./`, relative to `root` when under it. */
 export function normalisePath(file: string, root?: string): string {
   let path = file.trim().replaceAll("\\", "/");
@@ -53,7 +47,7 @@ export function normalisePath(file: string, root?: string): string {
  * `file.ts:12:3`, `(12,3)`), everything else (numbers, quoted identifiers) kept.
  */
 export function normaliseMessage(message: string): string {
-  return stripAnsi(message)
+  return stripVTControlCharacters(message)
     .replace(/\b(lines?)\s+\d+(?:\s*(?:-|–|,|and|to)\s*\d+)*/gi, "$1 #")
     .replace(/(\.[A-Za-z]\w*):\d+(?::\d+)?\b/g, "$1:#")
     .replace(/(\.[A-Za-z]\w*)\(\d+,\d+\)/g, "$1(#)")
@@ -79,7 +73,7 @@ function positiveInt(text: string | undefined): number | undefined {
 }
 
 function lines(text: string): string[] {
-  return stripAnsi(text).split(/\r?\n/);
+  return stripVTControlCharacters(text).split(/\r?\n/);
 }
 
 // ---------------------------------------------------------------------------------- ESLint

@@ -3,7 +3,7 @@ import type { ModelRequest } from "../../core/ports.js";
 import { ProviderError } from "../../core/provider-errors.js";
 import { ARGV_PROMPT_LIMIT } from "./cli-dialect.js";
 import { claudeCli } from "./claude-cli.js";
-import { cliSpec, processResult, recorded } from "./testdata.js";
+import { cliSpec, processResult, recorded } from "../../../test/support/cli-testdata.js";
 
 const spec = cliSpec("claude-cli", { model: "claude-sonnet-4-5" });
 const request = (fields: Partial<ModelRequest> = {}): ModelRequest => ({

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ModelRequest } from "../../core/ports.js";
 import { ProviderError } from "../../core/provider-errors.js";
 import { codexCli } from "./codex-cli.js";
-import { cliSpec, processResult, recorded } from "./testdata.js";
+import { cliSpec, processResult, recorded } from "../../../test/support/cli-testdata.js";
 
 const spec = cliSpec("codex-cli", { model: "gpt-5-codex" });
 const request = (fields: Partial<ModelRequest> = {}): ModelRequest => ({

@@ -3,7 +3,7 @@ import type { ModelRequest } from "../../core/ports.js";
 import { ProviderError } from "../../core/provider-errors.js";
 import { ARGV_PROMPT_LIMIT } from "./cli-dialect.js";
 import { geminiCli } from "./gemini-cli.js";
-import { cliSpec, processResult, recorded } from "./testdata.js";
+import { cliSpec, processResult, recorded } from "../../../test/support/cli-testdata.js";
 
 const spec = cliSpec("gemini-cli", { model: "gemini-2.5-pro" });
 const request = (fields: Partial<ModelRequest> = {}): ModelRequest => ({

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { z } from "zod";
-import type { EventBodySchema, EventBody } from "../core/events.js";
-import type { Clock, Store } from "../core/ports.js";
-import type { Task } from "../core/task.js";
+import type { EventBodySchema, EventBody } from "../../src/core/events.js";
+import type { Clock, Store } from "../../src/core/ports.js";
+import type { Task } from "../../src/core/task.js";
 
 /** A clock tests move by hand. */
 export class FakeClock implements Clock {

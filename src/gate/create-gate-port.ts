@@ -1,8 +1,8 @@
 import type { ProcessRunner } from "../core/ports.js";
 import type { QualityConfig } from "../core/project-config.js";
-import { runGate, runGateAgainstBase } from "../gate/index.js";
-import { prewarmGateBaseline } from "../gate/gate-run.js";
-import type { GatePort, GatePrepareInput, GateRun } from "./ports.js";
+import { runGate } from "./run-level-checks.js";
+import { prewarmGateBaseline, runGateAgainstBase } from "./run-against-base.js";
+import type { GatePort, GatePrepareInput, GateRun } from "../core/gate-port.js";
 
 /**
  * The engine's gate: the configured checks run for real in the task's worktree. With a base

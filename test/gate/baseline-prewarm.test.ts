@@ -4,14 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { createHarness, type Harness } from "../../test/support/engine-harness.js";
-import type { EventBody } from "../core/events.js";
-import type { ModelProvider } from "../core/ports.js";
-import type { CheckSpec, QualityConfig } from "../core/project-config.js";
-import { NodeProcessRunner } from "../process/node-process-runner.js";
-import { answer, happyScript } from "../providers/script-builder.js";
-import type { ScriptedStep } from "../providers/script-builder.js";
-import { createGatePort } from "./gate-port.js";
+import { createHarness, type Harness } from "../support/engine-harness.js";
+import type { EventBody } from "../../src/core/events.js";
+import type { ModelProvider } from "../../src/core/ports.js";
+import type { CheckSpec, QualityConfig } from "../../src/core/project-config.js";
+import { NodeProcessRunner } from "../../src/process/node-process-runner.js";
+import { answer, happyScript } from "../support/script-builder.js";
+import type { ScriptedStep } from "../support/script-builder.js";
+import { createGatePort } from "../../src/gate/index.js";
 
 // The baseline of a task's base commit starts when the task starts, in the background: it runs
 // while the task plans, the first gate waits for it, and it never outlives the task's run.

@@ -2,8 +2,5 @@ import { readFileSync } from "node:fs";
 
 /** Reads a sample from test/fixtures/gate/reports (test helper). */
 export function fixture(name: string): string {
-  return readFileSync(
-    new URL(`../../../test/fixtures/gate/reports/${name}`, import.meta.url),
-    "utf8",
-  );
+  return readFileSync(new URL(`../fixtures/gate/reports/${name}`, import.meta.url), "utf8");
 }

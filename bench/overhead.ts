@@ -6,17 +6,17 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ProcessResult, ProcessRunner, RunOptions } from "../core/ports.js";
-import { systemClock } from "../core/ports.js";
-import type { ModelSpec, ProjectConfig } from "../core/project-config.js";
-import type { Task } from "../core/task.js";
-import { Engine } from "../engine/engine.js";
-import { createWorkspacePort } from "../engine/workspace-port.js";
-import { NodeProcessRunner } from "../process/node-process-runner.js";
-import { happyScript } from "../providers/script-builder.js";
-import type { ScriptedStep } from "../providers/script-builder.js";
-import { ScriptedProvider } from "../providers/scripted-provider.js";
-import { openSqliteStore } from "../store/index.js";
+import type { ProcessResult, ProcessRunner, RunOptions } from "../src/core/ports.js";
+import { systemClock } from "../src/core/ports.js";
+import type { ModelSpec, ProjectConfig } from "../src/core/project-config.js";
+import type { Task } from "../src/core/task.js";
+import { Engine } from "../src/engine/engine.js";
+import { createWorkspacePort } from "../src/workspace/index.js";
+import { NodeProcessRunner } from "../src/process/node-process-runner.js";
+import { happyScript } from "../test/support/script-builder.js";
+import type { ScriptedStep } from "../test/support/script-builder.js";
+import { ScriptedProvider } from "../src/providers/scripted-provider.js";
+import { openSqliteStore } from "../src/store/index.js";
 
 /** Wraps a runner and adds up the time its subprocesses take. */
 class TimingRunner implements ProcessRunner {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTempRepo, type TempRepo } from "../../test/workspace/temp-repo.js";
 import type { CheckSpec, QualityConfig, QualityLevel } from "../core/project-config.js";
-import { runGateAgainstBase, type GateRunRequest } from "./gate-run.js";
+import { runGateAgainstBase, type GateRunRequest } from "./run-against-base.js";
 import type { BaselineRecord } from "./baseline.js";
 
 let repo: TempRepo | undefined;

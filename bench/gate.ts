@@ -9,13 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import type { ProcessRunner } from "../core/ports.js";
-import { NodeProcessRunner } from "../process/node-process-runner.js";
+import type { ProcessRunner } from "../src/core/ports.js";
+import { NodeProcessRunner } from "../src/process/node-process-runner.js";
 import { DEFAULT_SHAPE, moduleName, writeGateBench } from "./gate-project.js";
 import type { GateBenchShape } from "./gate-project.js";
 
-const CLI = fileURLToPath(new URL("../../bin/orchestrator.js", import.meta.url));
-const NODE_MODULES = fileURLToPath(new URL("../../node_modules", import.meta.url));
+const CLI = fileURLToPath(new URL("../bin/orchestrator.js", import.meta.url));
+const NODE_MODULES = fileURLToPath(new URL("../node_modules", import.meta.url));
 
 /** The part of `orchestrator gate --json` the bench reads. */
 const GateOutputSchema = z.looseObject({

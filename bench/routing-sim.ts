@@ -9,17 +9,17 @@
  * after an approval, the gate's. A flawed change that the review approves and the gate passes
  * is committed: an escaped defect, and the step counts as FAILED for every strategy.
  */
-import type { TokenUsage } from "../core/events.js";
-import type { ModelSpec, ModelsConfig } from "../core/project-config.js";
-import { costOf } from "../providers/cost.js";
-import { authorCandidates } from "../routing/cross-review.js";
-import { nextOnLadder } from "../routing/escalation-ladder.js";
-import { RoutingHistory } from "../routing/history.js";
-import { routeLearned } from "../routing/learned-router.js";
-import type { LearnedRouterOptions } from "../routing/learned-router.js";
-import { seededRng } from "../routing/rng.js";
-import { routeByRules } from "../routing/rule-router.js";
-import type { RouteRequest } from "../routing/rule-router.js";
+import type { TokenUsage } from "../src/core/events.js";
+import type { ModelSpec, ModelsConfig } from "../src/core/project-config.js";
+import { costOf } from "../src/providers/cost.js";
+import { authorCandidates } from "../src/routing/cross-review.js";
+import { nextOnLadder } from "../src/routing/escalation-ladder.js";
+import { RoutingHistory } from "../src/routing/history.js";
+import { routeLearned } from "../src/routing/learned-router.js";
+import type { LearnedRouterOptions } from "../src/routing/learned-router.js";
+import { seededRng } from "../src/routing/rng.js";
+import { routeByRules } from "../src/routing/rule-router.js";
+import type { RouteRequest } from "../src/routing/rule-router.js";
 import type { SimStep, Workload } from "./routing-workload.js";
 import {
   catchProbability,

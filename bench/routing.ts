@@ -17,7 +17,7 @@ import { equalOracleName, simulate } from "./routing-sim.js";
 import { parseWorkload } from "./routing-workload.js";
 import type { Workload } from "./routing-workload.js";
 
-const DEFAULT_WORKLOAD = new URL("../../bench/routing/workload.json", import.meta.url);
+const DEFAULT_WORKLOAD = new URL("./routing/workload.json", import.meta.url);
 
 const pct = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
 

@@ -1,4 +1,4 @@
-import type { Script } from "./scripted-provider.js";
+import type { Script } from "../../src/providers/scripted-provider.js";
 
 type Answer = Script["answers"][number];
 

@@ -404,10 +404,7 @@ describe("parseWorkload", () => {
   });
 
   it("reads the shipped workload: at least 500 steps over every model", async () => {
-    const text = await readFile(
-      new URL("../../bench/routing/workload.json", import.meta.url),
-      "utf8",
-    );
+    const text = await readFile(new URL("./routing/workload.json", import.meta.url), "utf8");
     const w = parseWorkload(text);
     expect(generateSteps(w).length).toBeGreaterThanOrEqual(500);
     expect(Object.keys(w.success).sort()).toEqual(Object.keys(w.models).sort());

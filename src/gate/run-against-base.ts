@@ -7,7 +7,7 @@ import { resolveMainWorktree } from "../workspace/worktree-list.js";
 import { ensureBaseline, prewarmBaseline, type Baseline, type BaselineRecord } from "./baseline.js";
 import { describeChange } from "./change.js";
 import { chooseLevel, type LevelInput } from "./levels.js";
-import { checksOf, runGate, type GateResult } from "./run-gate.js";
+import { checksOf, runGate, type GateResult } from "./run-level-checks.js";
 
 /** A gate run against the baseline of a base commit, as the engine and `orchestrator gate` do it. */
 export interface GateRunRequest {

@@ -1,5 +1,5 @@
-import { MemoryStore } from "../../test/support/memory-store.js";
-import { describeStoreContract } from "./store-contract.js";
+import { MemoryStore } from "../support/memory-store.js";
+import { describeStoreContract } from "../support/store-contract.js";
 
 // The fake the engine's unit tests use must behave like the real store.
 describeStoreContract("MemoryStore", (clock) => Promise.resolve(new MemoryStore(clock)));

@@ -6,15 +6,15 @@
  * in bench/routing/README.md.
  */
 import { z } from "zod";
-import { RawRuleSchema } from "../config/file-schemas.js";
-import type { TokenUsage } from "../core/events.js";
-import type { ModelsConfig } from "../core/project-config.js";
-import { TIERS } from "../core/project-config.js";
-import { RISKS } from "../core/task.js";
-import type { Risk } from "../core/task.js";
-import type { Rng } from "../routing/rng.js";
-import { seededRng } from "../routing/rng.js";
-import { modelsConfigFromRaw } from "../config/index.js";
+import { RawRuleSchema } from "../src/config/file-schemas.js";
+import type { TokenUsage } from "../src/core/events.js";
+import type { ModelsConfig } from "../src/core/project-config.js";
+import { TIERS } from "../src/core/project-config.js";
+import { RISKS } from "../src/core/task.js";
+import type { Risk } from "../src/core/task.js";
+import type { Rng } from "../src/routing/rng.js";
+import { seededRng } from "../src/routing/rng.js";
+import { modelsConfigFromRaw } from "../src/config/index.js";
 
 const count = z.number().int().nonnegative();
 const probability = z.number().min(0).max(1);

@@ -1,5 +1,5 @@
-import type { EventBody, StoredEvent, TokenUsage } from "../core/events.js";
-import type { Risk, Role, Task } from "../core/task.js";
+import type { EventBody, StoredEvent, TokenUsage } from "../../src/core/events.js";
+import type { Risk, Role, Task } from "../../src/core/task.js";
 
 /**
  * Builds event logs for the tests of the projections over it (ledger, budgets, history):

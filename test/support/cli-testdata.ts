@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import type { ProcessResult } from "../../core/ports.js";
-import type { ModelSpec } from "../../core/project-config.js";
+import type { ProcessResult } from "../../src/core/ports.js";
+import type { ModelSpec } from "../../src/core/project-config.js";
 
-/** A recorded CLI output from `testdata/`. */
+/** A recorded CLI output from `test/fixtures/cli/`. */
 export function recorded(name: string): string {
-  return readFileSync(new URL(`./testdata/${name}`, import.meta.url), "utf8");
+  return readFileSync(new URL(`../fixtures/cli/${name}`, import.meta.url), "utf8");
 }
 
 /** A process result with defaults for the fields a test does not care about. */

@@ -1,7 +1,8 @@
 import type { ProcessRunner } from "../core/ports.js";
 import type { Task } from "../core/task.js";
-import { createTaskWorktree, removeTaskWorktree, Worktree } from "../workspace/index.js";
-import type { WorkspacePort } from "./ports.js";
+import { createTaskWorktree, removeTaskWorktree } from "./task-worktree.js";
+import { Worktree } from "./worktree.js";
+import type { WorkspacePort } from "../core/workspace-port.js";
 
 /** The engine's git side, on the real workspace layer. */
 export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): WorkspacePort {
