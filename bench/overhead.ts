@@ -1,169 +1,238 @@
 /**
- * bench/overhead: the orchestrator's own time per step. A 5-step task runs with zero-latency
- * scripted models and a gate with no checks, against a real SQLite store and real git; the time
- * spent inside git subprocesses is subtracted, leaving what the orchestrator itself costs.
+ * bench/overhead: what a step costs the user in the orchestrator's own time, measured from
+ * outside. Runs the real CLI (`orchestrator run --task`, from dist/) on a 10-step task with
+ * zero-latency scripted models and one trivial gate check, reads the event log
+ * (`orchestrator export`), and computes
+ *   own time per step = (wall time − model time − check-command time) / steps
+ * with start-up, git, worktrees, gate bookkeeping and store writes all counted. In the same run it
+ * times a plain-git floor: a shell loop doing the same worktree, add and commit operations. One
+ * more run, untimed, puts a logging `git` first on PATH to count git processes per step.
+ *
+ *   npm run bench:overhead            # builds, then 5 runs
+ *   node bench/overhead.mjs --runs=9 --steps=10 --json
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { execFile, spawn } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { ProcessResult, ProcessRunner, RunOptions } from "../src/core/ports.js";
-import { systemClock } from "../src/core/ports.js";
-import type { ModelSpec, ProjectConfig } from "../src/core/project-config.js";
-import type { Task } from "../src/core/task.js";
-import { Engine } from "../src/engine/engine.js";
-import { createWorkspacePort } from "../src/workspace/index.js";
-import { NodeProcessRunner } from "../src/process/node-process-runner.js";
+import { delimiter, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { z } from "zod";
 import { happyScript } from "../test/support/script-builder.js";
-import type { ScriptedStep } from "../test/support/script-builder.js";
-import { ScriptedProvider } from "../src/providers/scripted-provider.js";
-import { openSqliteStore } from "../src/store/index.js";
 
-/** Wraps a runner and adds up the time its subprocesses take. */
-class TimingRunner implements ProcessRunner {
-  totalMs = 0;
-  calls = 0;
-  constructor(private readonly inner: ProcessRunner) {}
-  async run(command: string, args: readonly string[], options: RunOptions): Promise<ProcessResult> {
-    const started = performance.now();
-    try {
-      return await this.inner.run(command, args, options);
-    } finally {
-      this.totalMs += performance.now() - started;
-      this.calls += 1;
-    }
+const CLI = fileURLToPath(new URL("../bin/orchestrator.js", import.meta.url));
+const TARGET_MS = 50;
+const TARGET_RATIO = 3;
+const run = promisify(execFile);
+
+type Env = Record<string, string | undefined>;
+
+function option(argv: readonly string[], name: string, fallback: number): number {
+  const hit = argv.find((a) => a.startsWith(`--${name}=`));
+  const value = hit === undefined ? fallback : Number(hit.slice(name.length + 3));
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`bench/overhead: --${name} must be a positive integer, got ${String(hit)}`);
   }
+  return value;
 }
 
-const STEP_COUNT = 5;
-
-function model(name: string, family: string): ModelSpec {
+/** A git environment with no user or system configuration. */
+function gitEnv(dir: string): Env {
   return {
-    name,
+    ...process.env,
+    GIT_CONFIG_GLOBAL: join(dir, "gitconfig"),
+    GIT_CONFIG_NOSYSTEM: "1",
+    NO_COLOR: "1",
+  };
+}
+
+async function git(cwd: string, env: Env, ...args: string[]): Promise<string> {
+  const { stdout } = await run("git", args, { cwd, env });
+  return stdout.trim();
+}
+
+/** A repository with one commit on `main` and an identity. */
+async function createRepo(dir: string, env: Env): Promise<string> {
+  const root = join(dir, "repo");
+  await mkdir(root, { recursive: true });
+  await writeFile(join(dir, "gitconfig"), "");
+  await git(root, env, "init", "--quiet", "-b", "main");
+  await git(root, env, "config", "user.name", "Bench");
+  await git(root, env, "config", "user.email", "bench@example.com");
+  await writeFile(join(root, "README.md"), "# bench\n");
+  await git(root, env, "add", "--all");
+  await git(root, env, "commit", "--quiet", "-m", "initial");
+  return root;
+}
+
+const stepFile = (i: number): string => `src/module-${i}.js`;
+const stepContent = (i: number): string => `export const value${i} = ${i};\n`;
+
+/** `.orchestrator/` for one task: two scripted model families, one trivial gate check. */
+async function writeProject(root: string, env: Env, taskId: string, steps: number): Promise<void> {
+  const dir = join(root, ".orchestrator");
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, ".gitignore"), "state.db*\nworktrees/\nruns/\n");
+  const plan = Array.from({ length: steps }, (_, i) => ({
+    id: `S${i + 1}`,
+    description: `Add module ${i + 1}`,
+    files: { [stepFile(i + 1)]: stepContent(i + 1) },
+  }));
+  await writeFile(join(dir, "script.yaml"), JSON.stringify(happyScript(taskId, plan)));
+  const task = { id: taskId, goal: `Add ${steps} modules`, risk: "low", area: "core" };
+  await writeFile(join(dir, "tasks.yaml"), JSON.stringify({ tasks: [task] }));
+  const model = (name: string, family: string): Record<string, unknown> => ({
     provider: "scripted",
     model: name,
     family,
     tier: "medium",
-    price: { input: 1, output: 2, cacheRead: 0, cacheWrite: 0 },
-    args: [],
-    env: {},
-    timeoutMs: 60_000,
-  };
+    price: { input: 3, output: 15 },
+    script: "script.yaml",
+  });
+  const models = { author: model("author", "family-a"), reviewer: model("reviewer", "family-b") };
+  const rules = [
+    { role: ["planner", "implementer"], use: "author", reason: "bench" },
+    { role: ["plan_reviewer", "code_reviewer"], use: ["reviewer", "author"], reason: "bench" },
+  ];
+  await writeFile(
+    join(dir, "model_config.yaml"),
+    JSON.stringify({ models, routing: { implementer_mode: "agent", rules } }),
+  );
+  const levels = Object.fromEntries(
+    ["TRIVIAL", "SMALL", "MEDIUM", "LARGE"].map((l) => [l, ["check"]]),
+  );
+  await writeFile(
+    join(dir, "quality_rules.yaml"),
+    JSON.stringify({ checks: { check: { command: ["true"] } }, levels }),
+  );
+  await git(root, env, "add", "--all");
+  await git(root, env, "commit", "--quiet", "-m", "orchestrator config");
 }
 
-function benchConfig(repoRoot: string, mode: "text" | "agent"): ProjectConfig {
-  const models = [model("author", "family-a"), model("reviewer", "family-b")];
-  return {
-    repoRoot,
-    configDir: join(repoRoot, ".orchestrator"),
-    tasks: [],
-    models: {
-      models: new Map(models.map((m) => [m.name, m])),
-      routing: {
-        strategy: "rules",
-        crossReview: true,
-        implementerMode: mode,
-        rules: [
-          { roles: ["planner", "implementer"], use: ["author"], reason: "bench", index: 1 },
-          {
-            roles: ["plan_reviewer", "code_reviewer"],
-            use: ["author", "reviewer"],
-            reason: "bench",
-            index: 2,
-          },
-        ],
-      },
-    },
-    quality: {
-      checks: new Map(),
-      levels: { TRIVIAL: [], SMALL: [], MEDIUM: [], LARGE: [] },
-      defaultLevel: "MEDIUM",
-      maxAttempts: 3,
-      planReviewRounds: 2,
-      policyDocs: [],
-      contextTokenBudget: 20_000,
-    },
-  };
-}
-
-function steps(mode: "text" | "agent"): ScriptedStep[] {
-  return Array.from({ length: STEP_COUNT }, (_, i) => {
-    const path = `src/module-${i + 1}.js`;
-    const content = `export const value${i + 1} = ${i + 1};\n`;
-    return mode === "agent"
-      ? { id: `S${i + 1}`, description: `Add module ${i + 1}`, files: { [path]: content } }
-      : { id: `S${i + 1}`, description: `Add module ${i + 1}`, text: writeBlock(path, content) };
+/** Runs `orchestrator run --task` and resolves with its wall time. */
+function runTask(root: string, env: Env, taskId: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [CLI, "run", "--task", taskId, "--json"], {
+      cwd: root,
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const wallMs = performance.now() - started;
+      if (code === 0) resolve(wallMs);
+      else reject(new Error(`orchestrator run exited ${String(code)}\n${stderr}`));
+    });
   });
 }
 
-/** A whole-file write in the text-mode edit format. */
-function writeBlock(path: string, content: string): string {
-  return `Adds ${path}.\n\n<<<<<<< WRITE ${path}\n${content}>>>>>>> END\n`;
+const ExportSchema = z.object({
+  events: z.array(
+    z.looseObject({
+      type: z.string(),
+      durationMs: z.number().optional(),
+      skipped: z.boolean().optional(),
+      checks: z.array(z.looseObject({ durationMs: z.number() })).optional(),
+    }),
+  ),
+});
+
+interface LogTimes {
+  readonly modelMs: number;
+  readonly checkMs: number;
+  readonly calls: number;
+  readonly commits: number;
 }
 
-async function git(runner: ProcessRunner, cwd: string, args: string[]): Promise<void> {
-  const r = await runner.run("git", args, { cwd });
-  if (r.exitCode !== 0) throw new Error(`git ${args.join(" ")} failed: ${r.stderr}`);
+/** Model and check-command time from the task's event log. */
+async function logTimes(root: string, env: Env, taskId: string): Promise<LogTimes> {
+  const { stdout } = await run(process.execPath, [CLI, "export", taskId], {
+    cwd: root,
+    env,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  let modelMs = 0;
+  let checkMs = 0;
+  let calls = 0;
+  let commits = 0;
+  for (const event of ExportSchema.parse(JSON.parse(stdout)).events) {
+    if (event.type === "model.call") {
+      modelMs += event.durationMs ?? 0;
+      calls += 1;
+    }
+    if (event.type === "gate.finished") for (const c of event.checks ?? []) checkMs += c.durationMs;
+    if (event.type === "gate.baseline") checkMs += event.durationMs ?? 0;
+    if (event.type === "step.committed" && event.skipped !== true) commits += 1;
+  }
+  return { modelMs, checkMs, calls, commits };
 }
 
-interface Sample {
-  readonly totalMs: number;
-  readonly subprocessMs: number;
-  readonly subprocessCalls: number;
+interface Sample extends LogTimes {
+  readonly wallMs: number;
+  /** Command lines of the git processes (profile run only). */
+  readonly gitCalls: readonly string[];
 }
 
-async function runOnce(mode: "text" | "agent", index: number): Promise<Sample> {
-  const dir = await mkdtemp(join(tmpdir(), "orchestrator-bench-"));
-  const base = new NodeProcessRunner();
+/** One CLI run in a fresh repository; with `shimDir`, git processes are logged. */
+async function orchestratorSample(steps: number, index: number, shimDir?: string): Promise<Sample> {
+  const dir = await mkdtemp(join(tmpdir(), "orchestrator-overhead-"));
   try {
-    await git(base, dir, ["init", "--quiet", "-b", "main"]);
-    await git(base, dir, [
-      "-c",
-      "user.name=b",
-      "-c",
-      "user.email=b@b",
-      "commit",
-      "--quiet",
-      "--allow-empty",
-      "-m",
-      "init",
-    ]);
-    const runner = new TimingRunner(base);
-    const config = benchConfig(dir, mode);
-    const store = await openSqliteStore(join(dir, ".orchestrator", "state.db"));
+    const env = gitEnv(dir);
+    const log = join(dir, "git-calls.log");
+    if (shimDir !== undefined) {
+      env.PATH = `${shimDir}${delimiter}${env.PATH ?? ""}`;
+      env.GIT_SHIM_LOG = log;
+    }
+    const root = await createRepo(dir, env);
     const taskId = `BENCH-${index}`;
-    const script = happyScript(taskId, steps(mode));
-    const task: Task = {
-      id: taskId,
-      goal: "Add five modules",
-      risk: "low",
-      area: "core",
-      repoPath: dir,
-      repo: ".",
-      contextFiles: [],
-      constraints: [],
-      priority: 0,
-      dependsOn: [],
-      timeoutMs: 3_600_000,
-    };
-    const engine = new Engine({
-      store,
-      clock: systemClock,
-      config,
-      runner,
-      providerFor: (spec) => new ScriptedProvider(spec, script),
-      workspace: createWorkspacePort(runner, dir),
-      gate: () => Promise.resolve({ passed: true, checks: [], feedback: "" }),
-      owner: "bench",
-    });
-    const started = performance.now();
-    const outcome = await engine.runTask(task, null);
-    const totalMs = performance.now() - started;
-    await store.close();
-    if (outcome.status !== "DONE") throw new Error(`bench task ended ${outcome.status}`);
-    return { totalMs, subprocessMs: runner.totalMs, subprocessCalls: runner.calls };
+    await writeProject(root, env, taskId, steps);
+    await writeFile(log, "");
+    const wallMs = await runTask(root, env, taskId);
+    const gitCalls = (await readFile(log, "utf8")).split("\n").filter((l) => l !== "");
+    const times = await logTimes(root, env, taskId);
+    if (times.commits !== steps) throw new Error(`expected ${steps} commits, got ${times.commits}`);
+    return { wallMs, ...times, gitCalls };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The same worktree, add and commit operations as plain git, in one shell loop. */
+async function floorSample(steps: number): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), "orchestrator-floor-"));
+  try {
+    const env = gitEnv(dir);
+    const root = await createRepo(dir, env);
+    const loop = [
+      "set -e",
+      'git worktree add --quiet -b orchestrator/FLOOR "$WT" HEAD',
+      'cd "$WT"',
+      `i=1; while [ $i -le ${steps} ]; do`,
+      "  mkdir -p src",
+      '  printf "export const value%s = %s;\\n" $i $i > src/module-$i.js',
+      "  git add --all",
+      '  git commit --quiet -m "step $i"',
+      "  i=$((i+1))",
+      "done",
+    ].join("\n");
+    const started = performance.now();
+    await run("sh", ["-c", loop], { cwd: root, env: { ...env, WT: join(dir, "wt") } });
+    return performance.now() - started;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A `git` that logs its arguments and runs the real git. */
+async function writeGitShim(dir: string): Promise<void> {
+  const realGit = (await run("sh", ["-c", "command -v git"])).stdout.trim();
+  const shim = join(dir, "git");
+  const script = `#!/bin/sh\nprintf '%s\\n' "$*" >> "$GIT_SHIM_LOG"\nexec ${realGit} "$@"\n`;
+  await writeFile(shim, script);
+  await chmod(shim, 0o755);
 }
 
 const median = (xs: readonly number[]): number => {
@@ -171,23 +240,83 @@ const median = (xs: readonly number[]): number => {
   return s[Math.floor(s.length / 2)] ?? 0;
 };
 
-/** Runs the benchmark and prints its figures. */
-export async function main(argv: readonly string[]): Promise<void> {
-  const runs = Number(argv.find((a) => a.startsWith("--runs="))?.slice(7) ?? "7");
-  for (const mode of ["text", "agent"] as const) {
-    await runOnce(mode, 0); // warm-up: module loading, first SQLite open
-    const samples: Sample[] = [];
-    for (let i = 1; i <= runs; i++) samples.push(await runOnce(mode, i));
-    const own = samples.map((s) => (s.totalMs - s.subprocessMs) / STEP_COUNT);
-    console.log(`implementer mode: ${mode} (${runs} runs of a ${STEP_COUNT}-step task)`);
-    console.log(
-      `  total per task (median):          ${median(samples.map((s) => s.totalMs)).toFixed(1)} ms`,
-    );
-    console.log(
-      `  in git subprocesses (median):     ${median(samples.map((s) => s.subprocessMs)).toFixed(1)} ms over ${median(samples.map((s) => s.subprocessCalls))} calls`,
-    );
-    console.log(
-      `  orchestrator's own time per step: median ${median(own).toFixed(1)} ms, max ${Math.max(...own).toFixed(1)} ms (target < 50 ms)`,
-    );
+/** The git subcommand of a logged command line (skipping `-c key=value` and `-C dir`). */
+function subcommand(line: string): string {
+  const words = line.split(" ");
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? "";
+    if (word === "-c" || word === "-C") i += 1;
+    else if (!word.startsWith("-")) return word;
   }
+  return "?";
+}
+
+/** Runs the benchmark, prints its figures and verdict; exit code 1 when a target is missed. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const runs = option(argv, "runs", 5);
+  const steps = option(argv, "steps", 10);
+  await orchestratorSample(steps, 0); // warm-up: file cache, first SQLite open
+  const samples: Sample[] = [];
+  const floors: number[] = [];
+  for (let i = 1; i <= runs; i++) {
+    samples.push(await orchestratorSample(steps, i));
+    floors.push(await floorSample(steps));
+  }
+  const shimDir = await mkdtemp(join(tmpdir(), "orchestrator-git-shim-"));
+  let profile: Sample;
+  try {
+    await writeGitShim(shimDir);
+    profile = await orchestratorSample(steps, runs + 1, shimDir);
+  } finally {
+    await rm(shimDir, { recursive: true, force: true });
+  }
+  const own = samples.map((s) => (s.wallMs - s.modelMs - s.checkMs) / steps);
+  const ownMs = median(own);
+  const floorMs = median(floors) / steps;
+  const ratio = ownMs / floorMs;
+  const byCommand: Record<string, number> = {};
+  for (const line of profile.gitCalls) {
+    const sub = subcommand(line);
+    byCommand[sub] = (byCommand[sub] ?? 0) + 1;
+  }
+  const pass = ownMs < TARGET_MS && ratio <= TARGET_RATIO;
+  const figures = {
+    steps,
+    runs,
+    wallMs: median(samples.map((s) => s.wallMs)),
+    modelMs: median(samples.map((s) => s.modelMs)),
+    checkMs: median(samples.map((s) => s.checkMs)),
+    modelCalls: median(samples.map((s) => s.calls)),
+    ownMsPerStep: ownMs,
+    ownMsPerStepMax: Math.max(...own),
+    floorMsPerStep: floorMs,
+    ratio,
+    gitProcessesPerStep: profile.gitCalls.length / steps,
+    gitProcesses: byCommand,
+    verdict: pass ? "PASS" : "FAIL",
+  };
+  if (argv.includes("--json")) {
+    console.log(JSON.stringify(figures, null, 2));
+  } else {
+    const f = (x: number): string => x.toFixed(1);
+    const top = Object.entries(byCommand)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
+    console.log(`orchestrator run --task: ${steps} steps, ${runs} runs (median)`);
+    console.log(`  wall time per task:        ${f(figures.wallMs)} ms`);
+    console.log(
+      `  model time (${figures.modelCalls} calls):    ${f(figures.modelMs)} ms; check commands ${f(figures.checkMs)} ms`,
+    );
+    console.log(
+      `  own time per step:         ${f(ownMs)} ms (max ${f(figures.ownMsPerStepMax)} ms; target < ${TARGET_MS} ms)`,
+    );
+    console.log(`  plain-git floor per step:  ${f(floorMs)} ms (worktree add, add, commit)`);
+    console.log(`  ratio to the floor:        ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x)`);
+    console.log(
+      `  git processes per step:    ${f(figures.gitProcessesPerStep)} (${profile.gitCalls.length} in all: ${top})`,
+    );
+    console.log(`verdict: ${figures.verdict}`);
+  }
+  if (!pass) process.exitCode = 1;
 }

@@ -78,7 +78,27 @@ export type TaskDefaults = z.output<typeof TaskDefaultsSchema>;
 
 export const TaskListSchema = z.array(RawTaskSchema);
 
+const REPO_SLUG = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const RepoSlugSchema = z
+  .string()
+  .regex(REPO_SLUG, {
+    error: (iss) => `expected OWNER/NAME, found ${describeValue(iss.input)}`,
+  })
+  .meta({ description: "A GitHub repository as OWNER/NAME." });
+
+/** `source:` of tasks.yaml: where `orchestrator github sync` imports tasks from. */
+export const TaskSourceSchema = z
+  .strictObject({
+    github: z.strictObject({
+      repo: RepoSlugSchema,
+      label: nonEmpty("Only issues with this label (default: orchestrator).").optional(),
+      state: z.enum(["open", "closed", "all"]).default("open"),
+    }),
+  })
+  .meta({ description: "A standing import: issues of a GitHub repository become tasks." });
+
 export const TasksObjectSchema = z.strictObject({
+  source: TaskSourceSchema.optional(),
   repos: z
     .record(z.string(), nonEmpty("Path of the repository, relative to this repository's root."))
     .optional()
@@ -211,6 +231,54 @@ export const ResilienceSchema = z
   })
   .meta({ description: "How failed model calls are retried, replaced and cooled down." });
 
+/** `github:` of model_config.yaml: pull requests out, decisions in (docs/GITHUB.md). */
+export const GithubSchema = z
+  .strictObject({
+    repo: RepoSlugSchema,
+    api_url: z
+      .url()
+      .default("https://api.github.com")
+      .meta({ description: "REST API root; GitHub Enterprise: https://HOST/api/v3." }),
+    remote: nonEmpty("Git remote task branches are pushed to (default: origin).").default(
+      "origin",
+    ),
+    base: nonEmpty("Branch pull requests target (default: the task's base branch).").optional(),
+    labels: z.array(z.string().min(1)).default([]).meta({ description: "Labels put on PRs." }),
+    reviewers: z
+      .array(z.string().min(1))
+      .default([])
+      .meta({ description: "GitHub users asked to review each PR." }),
+    draft_on_human: z
+      .boolean()
+      .default(true)
+      .meta({ description: "Open the PR as a draft when the task needed a human decision." }),
+    token_env: nonEmpty("Variable holding the token (default: GITHUB_TOKEN).").default(
+      "GITHUB_TOKEN",
+    ),
+    app: z
+      .strictObject({
+        app_id_env: nonEmpty("Variable holding the App id.").default("GITHUB_APP_ID"),
+        installation_id_env: nonEmpty("Variable holding the installation id.").default(
+          "GITHUB_APP_INSTALLATION_ID",
+        ),
+        private_key_env: nonEmpty("Variable holding the App's PEM private key.").default(
+          "GITHUB_APP_PRIVATE_KEY",
+        ),
+      })
+      .optional()
+      .meta({ description: "Authenticate as a GitHub App installation instead of a token." }),
+    task_labels: z
+      .strictObject({
+        risk_prefix: z.string().default("risk:"),
+        area_prefix: z.string().default("area:"),
+        priority_prefix: z.string().default("priority:"),
+      })
+      .prefault({})
+      .meta({ description: "How issue labels map to risk, area and priority." }),
+  })
+  .meta({ description: "GitHub: issues in, pull requests and comments out." });
+export type RawGithub = z.output<typeof GithubSchema>;
+
 /** `model_config.yaml`. */
 export const ModelConfigFileSchema = z
   .strictObject({
@@ -225,6 +293,7 @@ export const ModelConfigFileSchema = z
       .optional()
       .meta({ description: "Spending limits across all tasks per UTC day and month (USD)." }),
     resilience: ResilienceSchema.optional(),
+    github: GithubSchema.optional(),
   })
   .meta({ title: "orchestrator model_config.yaml" });
 

@@ -9,6 +9,7 @@ import { isFile } from "./file-checks.js";
 import { modelSpecFromRaw, routingRuleFromRaw } from "./raw-config.js";
 import type { RawModel } from "./file-schemas.js";
 import {
+  GithubSchema,
   ModelConfigFileSchema,
   RawModelSchema,
   RawRuleSchema,
@@ -61,6 +62,7 @@ export async function readModelConfigFile(
     },
     ...budgetsOf(raw.budgets),
     ...resilienceOf(source, raw.resilience),
+    ...githubOf(raw.github),
   };
   checkLadder(source, config, Object.keys(rawModels));
 
@@ -155,6 +157,40 @@ function budgetsOf(raw: unknown): Pick<ModelsConfig, "budgets"> {
       warnFraction: parsed.warn_at,
       ...(parsed.daily_usd === undefined ? {} : { dailyUsd: parsed.daily_usd }),
       ...(parsed.monthly_usd === undefined ? {} : { monthlyUsd: parsed.monthly_usd }),
+    },
+  };
+}
+
+function githubOf(raw: unknown): Pick<ModelsConfig, "github"> {
+  if (raw === undefined) return {};
+  const g = GithubSchema.safeParse(raw).data;
+  if (g === undefined) return {};
+  const [owner = "", name = ""] = g.repo.split("/");
+  return {
+    github: {
+      owner,
+      name,
+      apiUrl: g.api_url.replace(/\/+$/, ""),
+      remote: g.remote,
+      ...(g.base === undefined ? {} : { base: g.base }),
+      labels: g.labels,
+      reviewers: g.reviewers,
+      draftOnHuman: g.draft_on_human,
+      tokenEnv: g.token_env,
+      ...(g.app === undefined
+        ? {}
+        : {
+            app: {
+              appIdEnv: g.app.app_id_env,
+              installationIdEnv: g.app.installation_id_env,
+              privateKeyEnv: g.app.private_key_env,
+            },
+          }),
+      taskLabels: {
+        riskPrefix: g.task_labels.risk_prefix,
+        areaPrefix: g.task_labels.area_prefix,
+        priorityPrefix: g.task_labels.priority_prefix,
+      },
     },
   };
 }

@@ -121,6 +121,18 @@ export const GateCheckResultSchema = z.object({
 });
 export type GateCheckResult = z.infer<typeof GateCheckResultSchema>;
 
+/** What the GitHub integration did for a task (docs/GITHUB.md). */
+export const GITHUB_ACTIONS = [
+  "issue_closed",
+  "branch_pushed",
+  "pr_opened",
+  "pr_updated",
+  "issue_commented",
+  "command_accepted",
+  "command_refused",
+] as const;
+export type GithubAction = (typeof GITHUB_ACTIONS)[number];
+
 /** Everything the event log records, by `type`. Payloads are validated on read and write. */
 export const EventBodySchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("task.registered"), task: TaskSchema }),
@@ -249,6 +261,20 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     skipped: z.boolean().default(false),
   }),
   z.object({ type: z.literal("note"), level: z.enum(["info", "warn"]), message: z.string() }),
+  z.object({
+    type: z.literal("github"),
+    action: z.enum(GITHUB_ACTIONS),
+    issue: z.number().int().positive().optional(),
+    pr: z.number().int().positive().optional(),
+    /** The comment a human decision came from, or the comment the orchestrator wrote. */
+    commentId: z.number().int().optional(),
+    user: z.string().optional(),
+    url: z.string().optional(),
+    /** The pushed commit, the decision taken, or why a command was refused. */
+    detail: z.string().optional(),
+    /** When the escalation a comment answers was recorded (ms since the epoch). */
+    escalationAt: z.number().optional(),
+  }),
 ]);
 export type EventBody = z.infer<typeof EventBodySchema>;
 export type EventType = EventBody["type"];

@@ -34,6 +34,16 @@ export interface Store {
 
   /** Appends one event durably (committed before the promise resolves). */
   append(taskId: string, runId: string | null, body: EventBody): Promise<StoredEvent>;
+  /**
+   * Appends several events of one task in one transaction: after a crash all of them are in the
+   * log or none is, and all are durable before the promise resolves (one sync, not one each).
+   * An invalid body rejects the whole batch. Seqs are consecutive in the order given.
+   */
+  appendAll(
+    taskId: string,
+    runId: string | null,
+    bodies: readonly EventBody[],
+  ): Promise<StoredEvent[]>;
   /** Events of one task in log order, optionally only those after `afterSeq`. */
   events(taskId: string, afterSeq?: number): Promise<StoredEvent[]>;
   /** Events of one run in log order. */

@@ -150,12 +150,43 @@ export const DEFAULT_RESILIENCE: ResilienceConfig = {
   fallback: true,
 };
 
+/** `github:` of model_config.yaml, normalised. */
+export interface GithubConfig {
+  readonly owner: string;
+  readonly name: string;
+  /** REST API root without a trailing slash. */
+  readonly apiUrl: string;
+  /** Git remote that task branches are pushed to. */
+  readonly remote: string;
+  /** Branch pull requests target; absent: the task's base branch. */
+  readonly base?: string;
+  readonly labels: readonly string[];
+  readonly reviewers: readonly string[];
+  readonly draftOnHuman: boolean;
+  /** Environment variable holding the token. */
+  readonly tokenEnv: string;
+  /** Environment variables of a GitHub App installation, when one authenticates instead. */
+  readonly app?: {
+    readonly appIdEnv: string;
+    readonly installationIdEnv: string;
+    readonly privateKeyEnv: string;
+  };
+  /** Label prefixes that set an imported task's risk, area and priority. */
+  readonly taskLabels: {
+    readonly riskPrefix: string;
+    readonly areaPrefix: string;
+    readonly priorityPrefix: string;
+  };
+}
+
 export interface ModelsConfig {
   readonly models: ReadonlyMap<string, ModelSpec>;
   readonly routing: RoutingConfig;
   readonly budgets?: BudgetsConfig;
   /** Absent: {@link DEFAULT_RESILIENCE}. */
   readonly resilience?: ResilienceConfig;
+  /** Absent: no GitHub integration. */
+  readonly github?: GithubConfig;
 }
 
 export const QUALITY_LEVELS = ["TRIVIAL", "SMALL", "MEDIUM", "LARGE"] as const;

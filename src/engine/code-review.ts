@@ -1,3 +1,4 @@
+import type { EventBody } from "../core/events.js";
 import type { CodeReview } from "../core/review.js";
 import { chooseCodeReviewer } from "./choose-model.js";
 import { currentStep } from "./implementing.js";
@@ -16,6 +17,8 @@ export async function handleCodeReview(ctx: RunContext): Promise<void> {
   const impl = recorder.findSinceStepStart(step.id, "implementation.recorded", (b) => b.ok);
   let review: CodeReview;
   let reviewer: string;
+  // A new review is recorded with the transition it leads to, in one transaction.
+  const results: EventBody[] = [];
   const recorded = recorder.findSinceStateEntry(
     "code.reviewed",
     (b) => b.stepId === step.id && b.attempt === attempt,
@@ -75,17 +78,20 @@ export async function handleCodeReview(ctx: RunContext): Promise<void> {
     }
     review = answer.value;
     reviewer = answer.spec.name;
-    await recorder.record({ type: "code.reviewed", stepId: step.id, attempt, review, reviewer });
+    results.push({ type: "code.reviewed", stepId: step.id, attempt, review, reviewer });
   }
   if (review.status === "approved") {
-    await recorder.transition({ type: "CODE_APPROVED", stepId: step.id });
+    await recorder.transition({ type: "CODE_APPROVED", stepId: step.id }, results);
   } else if (used >= ctx.deps.config.quality.maxAttempts) {
-    await recorder.transition({
-      type: "ESCALATE",
-      reason: "review_rejected",
-      detail: `${step.id}: code review by ${reviewer} ${review.status} ${used} times: ${review.review.required_changes.slice(0, 3).join("; ")}`,
-    });
+    await recorder.transition(
+      {
+        type: "ESCALATE",
+        reason: "review_rejected",
+        detail: `${step.id}: code review by ${reviewer} ${review.status} ${used} times: ${review.review.required_changes.slice(0, 3).join("; ")}`,
+      },
+      results,
+    );
   } else {
-    await recorder.transition({ type: "CHANGES_REQUESTED", stepId: step.id });
+    await recorder.transition({ type: "CHANGES_REQUESTED", stepId: step.id }, results);
   }
 }

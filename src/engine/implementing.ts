@@ -1,3 +1,4 @@
+import type { EventBody } from "../core/events.js";
 import type { PlanStep } from "../core/plan.js";
 import type { ModelSpec } from "../core/project-config.js";
 import { chooseAuthor } from "./choose-model.js";
@@ -127,26 +128,28 @@ export async function handleImplementing(ctx: RunContext): Promise<void> {
     const previous = used > 0 ? modelNamed(ctx, recorder.view.lastImplementer ?? "") : undefined;
     const decision = chooseImplementer(ctx, step, attempt, previous);
     model = decision.model;
-    await recorder.record({
-      type: "routing.decision",
-      role: "implementer",
-      model: model.name,
-      stepId: step.id,
-      reason: `${step.id} -> ${decision.reason}`,
-    });
-    await recorder.record({
-      type: "step.attempt",
-      stepId: step.id,
-      attempt,
-      implementer: model.name,
-      ...(recorder.view.pendingFeedback === undefined
-        ? {}
-        : { feedback: recorder.view.pendingFeedback }),
-    });
+    await recorder.recordAll([
+      {
+        type: "routing.decision",
+        role: "implementer",
+        model: model.name,
+        stepId: step.id,
+        reason: `${step.id} -> ${decision.reason}`,
+      },
+      {
+        type: "step.attempt",
+        stepId: step.id,
+        attempt,
+        implementer: model.name,
+        ...(recorder.view.pendingFeedback === undefined
+          ? {}
+          : { feedback: recorder.view.pendingFeedback }),
+      },
+    ]);
   }
   const outcome = await implementOnce(ctx, step, attempt, model);
   const { patch, files } = await ctx.deps.workspace.changes(ctx.workspace.worktree);
-  await recorder.record({
+  const recorded: EventBody = {
     type: "implementation.recorded",
     stepId: step.id,
     attempt,
@@ -155,11 +158,12 @@ export async function handleImplementing(ctx: RunContext): Promise<void> {
     diff: patch,
     summary: outcome.ok ? outcome.summary : "",
     ...(outcome.ok ? {} : { error: outcome.error }),
-  });
+  };
   if (outcome.ok) {
-    await recorder.transition({ type: "IMPLEMENTATION_READY", stepId: step.id });
+    await recorder.transition({ type: "IMPLEMENTATION_READY", stepId: step.id }, [recorded]);
     return;
   }
+  await recorder.record(recorded);
   await restoreAttemptStart(ctx, step.id);
   // The provider failed after its retries and fallbacks: another attempt would not help.
   if (outcome.kind !== undefined) {

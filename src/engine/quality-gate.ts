@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { GateCheckResult } from "../core/events.js";
+import type { EventBody, GateCheckResult } from "../core/events.js";
 import { currentStep } from "./implementing.js";
 import type { RunContext } from "./step-context.js";
 
@@ -19,6 +19,8 @@ export async function handleQualityGate(ctx: RunContext): Promise<void> {
     "gate.finished",
     (b) => b.stepId === step.id && b.attempt === attempt,
   );
+  // A new verdict is recorded with the transition it leads to, in one transaction.
+  const results: EventBody[] = [];
   if (!result) {
     const quality = ctx.deps.config.quality;
     const level = task.qualityLevel ?? quality.defaultLevel;
@@ -42,7 +44,7 @@ export async function handleQualityGate(ctx: RunContext): Promise<void> {
         await recorder.record({ type: "gate.baseline", ...baseline });
       },
     });
-    await recorder.record({
+    results.push({
       type: "gate.finished",
       stepId: step.id,
       attempt,
@@ -57,23 +59,29 @@ export async function handleQualityGate(ctx: RunContext): Promise<void> {
     result = outcome;
   }
   if (result.passed) {
-    await recorder.transition({ type: "GATE_PASSED", stepId: step.id });
+    await recorder.transition({ type: "GATE_PASSED", stepId: step.id }, results);
   } else if (result.breaking === true) {
     const failed = result.checks.filter((c) => !c.passed).map((c) => c.name);
-    await recorder.transition({
-      type: "ESCALATE",
-      reason: "breaking_change",
-      detail: `${step.id}: breaking-change check failed (${failed.join(", ")}); a human must accept or reject the break`,
-    });
+    await recorder.transition(
+      {
+        type: "ESCALATE",
+        reason: "breaking_change",
+        detail: `${step.id}: breaking-change check failed (${failed.join(", ")}); a human must accept or reject the break`,
+      },
+      results,
+    );
   } else if (used >= ctx.deps.config.quality.maxAttempts) {
     const failed = result.checks.filter((c) => !c.passed).map((c) => c.name);
-    await recorder.transition({
-      type: "ESCALATE",
-      reason: "gate_failed",
-      detail: `${step.id}: quality gate failed ${used} times (${failed.join(", ")})`,
-    });
+    await recorder.transition(
+      {
+        type: "ESCALATE",
+        reason: "gate_failed",
+        detail: `${step.id}: quality gate failed ${used} times (${failed.join(", ")})`,
+      },
+      results,
+    );
   } else {
-    await recorder.transition({ type: "GATE_FAILED", stepId: step.id });
+    await recorder.transition({ type: "GATE_FAILED", stepId: step.id }, results);
   }
 }
 

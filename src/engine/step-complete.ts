@@ -1,4 +1,4 @@
-import { nextPendingStep } from "../core/projection.js";
+import type { EventBody } from "../core/events.js";
 import { currentStep } from "./implementing.js";
 import type { RunContext } from "./step-context.js";
 
@@ -18,30 +18,32 @@ function commitSubject(type: string, taskId: string, stepId: string, description
   return `${kind[type] ?? "feat"}(${taskId}): ${stepId} ${text}`;
 }
 
-/** Commits the completed step exactly once: a commit found on the branch is never repeated. */
-async function commitCurrentStep(ctx: RunContext): Promise<void> {
+/**
+ * Commits the completed step exactly once: after a crash between starting the commit and
+ * recording it, the commit found on the branch is not repeated. Returns the events that record
+ * the commit, for the caller to write with the transition that follows (one transaction); the
+ * start of the commit is written before it, durably, on its own.
+ */
+async function commitCurrentStep(ctx: RunContext): Promise<EventBody[]> {
   const { recorder, task } = ctx;
   const step = currentStep(ctx);
   const view = recorder.view;
   const state = view.steps.find((s) => s.id === step.id);
-  if (!state || state.status === "committed" || state.status === "skipped") return;
+  if (!state || state.status === "committed" || state.status === "skipped") return [];
   const worktree = ctx.workspace.worktree;
   const last = recorder.lastTransition();
   if (last?.event.type === "HUMAN_DECISION" && last.event.decision === "skip_step") {
     await ctx.deps.workspace.reset(worktree);
     const sha = await ctx.deps.workspace.headSha(worktree);
-    await recorder.record({
-      type: "step.committed",
-      stepId: step.id,
-      sha,
-      message: "",
-      skipped: true,
-    });
-    return;
+    return [{ type: "step.committed", stepId: step.id, sha, message: "", skipped: true }];
   }
   const key = `${task.id}/${step.id}`;
+  // The commit can only exist if an earlier attempt at it started (durably recorded first).
+  const tried = recorder.events.some(
+    (e) => e.body.type === "effect.started" && e.body.effect === "git.commit" && e.body.key === key,
+  );
   await recorder.record({ type: "effect.started", effect: "git.commit", key });
-  let sha = await ctx.deps.workspace.findStepCommit(worktree, task.id, step.id);
+  let sha = tried ? await ctx.deps.workspace.findStepCommit(worktree, task.id, step.id) : undefined;
   const gate = state.lastGate;
   const review = recorder.findSinceStepStart(step.id, "code.reviewed");
   const subject = commitSubject(step.type, task.id, step.id, step.description);
@@ -63,21 +65,21 @@ async function commitCurrentStep(ctx: RunContext): Promise<void> {
       },
     });
   }
-  await recorder.record({
-    type: "step.committed",
-    stepId: step.id,
-    sha,
-    message: subject,
-    skipped: false,
-  });
-  await recorder.record({ type: "effect.finished", effect: "git.commit", key, result: sha });
+  return [
+    { type: "step.committed", stepId: step.id, sha, message: subject, skipped: false },
+    { type: "effect.finished", effect: "git.commit", key, result: sha },
+  ];
 }
 
 /** PLANNED and STEP_COMPLETE: commit what is done, then start the next step or finish. */
 export async function handleStepBoundary(ctx: RunContext): Promise<void> {
   const { recorder } = ctx;
-  if (recorder.view.status === "STEP_COMPLETE") await commitCurrentStep(ctx);
-  const next = nextPendingStep(recorder.view);
-  if (next) await recorder.transition({ type: "START_STEP", stepId: next.id });
-  else await recorder.transition({ type: "ALL_STEPS_DONE" });
+  const results = recorder.view.status === "STEP_COMPLETE" ? await commitCurrentStep(ctx) : [];
+  // The step just committed is not in the view until `results` are recorded below.
+  const done = new Set(results.flatMap((b) => (b.type === "step.committed" ? [b.stepId] : [])));
+  const next = recorder.view.steps.find(
+    (s) => !done.has(s.id) && (s.status === "pending" || s.status === "in_progress"),
+  );
+  if (next) await recorder.transition({ type: "START_STEP", stepId: next.id }, results);
+  else await recorder.transition({ type: "ALL_STEPS_DONE" }, results);
 }

@@ -39,17 +39,38 @@ export class TaskRecorder {
   /** Appends one event (durably, before returning) and applies it to the view. */
   async record(body: EventBody): Promise<StoredEvent> {
     const event = await this.store.append(this.taskId, this.runId, body);
-    this.log.push(event);
-    applyEvent(this.view, event);
-    this.listener?.(event, this.view);
+    this.apply(event);
     return event;
   }
 
-  /** Applies a state-machine event: checked by the pure transition function, then recorded. */
-  async transition(event: TaskEvent): Promise<void> {
+  /**
+   * Appends events that belong to one durable point in one transaction (one sync): after a
+   * crash all of them are in the log or none is. Only for events recorded back to back, with no
+   * side effect between them that the log must know about first.
+   */
+  async recordAll(bodies: readonly EventBody[]): Promise<void> {
+    for (const event of await this.store.appendAll(this.taskId, this.runId, bodies)) {
+      this.apply(event);
+    }
+  }
+
+  /**
+   * Applies a state-machine event: checked by the pure transition function, then recorded —
+   * together with `results`, the events (not transitions) that lead to it, in one transaction.
+   */
+  async transition(event: TaskEvent, results: readonly EventBody[] = []): Promise<void> {
+    if (results.some((body) => body.type === "transition")) {
+      throw new Error("TaskRecorder.transition: results must not hold a transition");
+    }
     const from = this.view.status;
     const to = transition(from, event);
-    await this.record({ type: "transition", event, from, to });
+    await this.recordAll([...results, { type: "transition", event, from, to }]);
+  }
+
+  private apply(event: StoredEvent): void {
+    this.log.push(event);
+    applyEvent(this.view, event);
+    this.listener?.(event, this.view);
   }
 
   /**

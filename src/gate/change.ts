@@ -2,6 +2,7 @@ import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ProcessRunner } from "../core/ports.js";
 import { Git } from "../workspace/index.js";
+import { NUMSTAT_PATCH_FLAGS, parseNumstatPatch } from "../workspace/numstat-patch.js";
 import { changedLinesFromDiff } from "./coverage/index.js";
 
 /** How the working tree of a worktree differs from a commit. */
@@ -14,6 +15,8 @@ export interface WorkingChange {
   readonly changedLines: ReadonlyMap<string, ReadonlySet<number>>;
   /** Lines added plus lines removed. */
   readonly lineCount: number;
+  /** Untracked files that are not ignored, one by one: what the gate must not delete. */
+  readonly untracked: readonly string[];
 }
 
 /** The user's diff settings must not change the format the parsers read. */
@@ -28,34 +31,49 @@ function splitZ(text: string): string[] {
   return text.split("\0").filter((p) => p !== "");
 }
 
+/** Untracked files of `cwd` that are not ignored, one by one (folders not collapsed). */
+export async function listUntracked(runner: ProcessRunner, cwd: string): Promise<string[]> {
+  return splitZ(
+    await new Git(runner, cwd).run(["ls-files", "--others", "--exclude-standard", "-z"]),
+  );
+}
+
 /**
  * Compares the working tree of `cwd` (tracked changes, staged or not, and untracked files that
- * are not ignored) with `ref`, without touching the index.
+ * are not ignored) with `ref`, without touching the index: one `git diff` for the file list,
+ * line counts and changed lines, and one `ls-files` unless the caller already listed the
+ * untracked files (describing the same tree against two commits lists them once).
  */
 export async function describeChange(
   runner: ProcessRunner,
   cwd: string,
   ref: string,
+  untrackedFiles?: readonly string[],
 ): Promise<WorkingChange> {
   const git = new Git(runner, cwd);
-  const common = ["--no-color", "--no-ext-diff", "--no-renames", ref, "--"];
-  const config = PLAIN_DIFF;
-  const [diff, names, numstat, untrackedOut] = await Promise.all([
-    git.run(["diff", "-U0", ...common], { config }),
-    git.run(["diff", "--name-only", "-z", ...common], { config }),
-    git.run(["diff", "--numstat", ...common], { config }),
-    git.run(["ls-files", "--others", "--exclude-standard", "-z"]),
+  const [out, untracked] = await Promise.all([
+    git.run(
+      [
+        "diff",
+        "-U0",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-renames",
+        ...NUMSTAT_PATCH_FLAGS,
+        ref,
+        "--",
+      ],
+      {
+        config: PLAIN_DIFF,
+      },
+    ),
+    untrackedFiles ?? listUntracked(runner, cwd),
   ]);
-  const changedLines = changedLinesFromDiff(diff);
+  const { files: numstat, patch } = parseNumstatPatch(out);
+  const changedLines = changedLinesFromDiff(patch);
   let lineCount = 0;
-  for (const line of numstat.split("\n")) {
-    const [added, removed] = line.split("\t");
-    // Binary files show "-": count them as one line each way.
-    if (added !== undefined && removed !== undefined) {
-      lineCount += (added === "-" ? 1 : Number(added)) + (removed === "-" ? 0 : Number(removed));
-    }
-  }
-  const untracked = splitZ(untrackedOut);
+  // Binary files have no counts: one line each way.
+  for (const f of numstat) lineCount += (f.added ?? 1) + (f.removed ?? 0);
   for (const file of untracked) {
     let text: string;
     try {
@@ -67,14 +85,14 @@ export async function describeChange(
     changedLines.set(file, new Set(Array.from({ length: count }, (_, i) => i + 1)));
     lineCount += count;
   }
-  const files = [...new Set([...splitZ(names), ...untracked])].sort();
+  const files = [...new Set([...numstat.map((f) => f.path), ...untracked])].sort();
   const existing = new Set([...changedLines.keys(), ...untracked]);
   // A file whose only change is a deletion of lines has no entry in changedLines but exists.
   const existingFiles: string[] = [];
   for (const file of files) {
     if (existing.has(file) || (await fileExists(join(cwd, file)))) existingFiles.push(file);
   }
-  return { files, existingFiles, changedLines, lineCount };
+  return { files, existingFiles, changedLines, lineCount, untracked };
 }
 
 async function fileExists(path: string): Promise<boolean> {

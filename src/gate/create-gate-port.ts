@@ -1,5 +1,7 @@
 import type { ProcessRunner } from "../core/ports.js";
 import type { QualityConfig } from "../core/project-config.js";
+import { Git } from "../workspace/index.js";
+import { resolveMainWorktree } from "../workspace/worktree-list.js";
 import { runGate } from "./run-level-checks.js";
 import { prewarmGateBaseline, runGateAgainstBase } from "./run-against-base.js";
 import type { GatePort, GatePrepareInput, GateRun } from "../core/gate-port.js";
@@ -11,6 +13,17 @@ import type { GatePort, GatePrepareInput, GateRun } from "../core/gate-port.js";
  * base commit, for every check with a report, in the background when the task starts.
  */
 export function createGatePort(runner: ProcessRunner, quality: QualityConfig): GatePort {
+  // A task's worktree keeps its main worktree: asked once per worktree, not at every gate.
+  const mainRoots = new Map<string, Promise<string>>();
+  const mainRootOf = (cwd: string): Promise<string> => {
+    let root = mainRoots.get(cwd);
+    if (root === undefined) {
+      root = resolveMainWorktree(new Git(runner, cwd));
+      mainRoots.set(cwd, root);
+      void root.catch(() => mainRoots.delete(cwd));
+    }
+    return root;
+  };
   const gate: GateRun = async ({
     cwd,
     level,
@@ -45,6 +58,7 @@ export function createGatePort(runner: ProcessRunner, quality: QualityConfig): G
       constraints,
       coverageConstraint: choose?.isFinal ?? true,
       onBaseline,
+      mainRoot: await mainRootOf(cwd),
     });
     return {
       passed: result.passed,
@@ -57,7 +71,8 @@ export function createGatePort(runner: ProcessRunner, quality: QualityConfig): G
   };
   return Object.assign(gate, {
     prepare: async ({ cwd, baseSha, logDir, signal }: GatePrepareInput): Promise<void> => {
-      await prewarmGateBaseline({ runner, quality, cwd, baseSha, logDir, signal });
+      const mainRoot = await mainRootOf(cwd);
+      await prewarmGateBaseline({ runner, quality, cwd, baseSha, logDir, signal, mainRoot });
     },
   });
 }

@@ -5,7 +5,7 @@ import { parseConstraint } from "../core/task.js";
 import { Git } from "../workspace/index.js";
 import { resolveMainWorktree } from "../workspace/worktree-list.js";
 import { ensureBaseline, prewarmBaseline, type Baseline, type BaselineRecord } from "./baseline.js";
-import { describeChange } from "./change.js";
+import { describeChange, listUntracked } from "./change.js";
 import { chooseLevel, type LevelInput } from "./levels.js";
 import { checksOf, runGate, type GateResult } from "./run-level-checks.js";
 
@@ -31,6 +31,11 @@ export interface GateRunRequest {
   readonly coverageConstraint?: boolean | undefined;
   /** Called once the baseline is ready, to record it before the checks run. */
   readonly onBaseline?: ((record: BaselineRecord) => Promise<void>) | undefined;
+  /**
+   * The root of the repository's main worktree, when the caller knows it (the engine asks once
+   * per task, not once per gate); else found from `cwd`.
+   */
+  readonly mainRoot?: string | undefined;
 }
 
 export interface GateRunResult extends GateResult {
@@ -58,17 +63,23 @@ function constraintsOf(texts: readonly string[]): { coverageMin?: number; zeroWa
  */
 export async function runGateAgainstBase(request: GateRunRequest): Promise<GateRunResult> {
   const { runner, cwd, baseSha } = request;
-  const change = await describeChange(runner, cwd, baseSha);
+  const stepRef =
+    "fixed" in request.level || request.level.stepRef === baseSha
+      ? undefined
+      : request.level.stepRef;
+  // The same working tree against the base and the step's start: its untracked files once.
+  const untracked = await listUntracked(runner, cwd);
+  const [change, stepChange] = await Promise.all([
+    describeChange(runner, cwd, baseSha, untracked),
+    stepRef === undefined ? undefined : describeChange(runner, cwd, stepRef, untracked),
+  ]);
   let level: QualityLevel;
   let levelReason: string;
   if ("fixed" in request.level) {
     level = request.level.fixed;
     levelReason = request.level.reason;
   } else {
-    const step =
-      request.level.stepRef === baseSha
-        ? change
-        : await describeChange(runner, cwd, request.level.stepRef);
+    const step = stepChange ?? change;
     const choice = chooseLevel({
       ...request.level.choose,
       files: step.files,
@@ -78,7 +89,7 @@ export async function runGateAgainstBase(request: GateRunRequest): Promise<GateR
     levelReason = choice.reason;
   }
   const specs = checksOf(request.quality, level);
-  const mainRoot = await resolveMainWorktree(new Git(runner, cwd));
+  const mainRoot = request.mainRoot ?? (await resolveMainWorktree(new Git(runner, cwd)));
   const env = {
     ...request.env,
     ORCHESTRATOR_REPO_ROOT: mainRoot,
@@ -131,6 +142,8 @@ export interface GatePrewarmRequest {
   readonly logDir: string;
   readonly signal?: AbortSignal | undefined;
   readonly env?: Readonly<Record<string, string>> | undefined;
+  /** As in {@link GateRunRequest}. */
+  readonly mainRoot?: string | undefined;
 }
 
 /**
@@ -143,7 +156,8 @@ export async function prewarmGateBaseline(
   request: GatePrewarmRequest,
 ): Promise<Baseline | undefined> {
   request.signal?.throwIfAborted();
-  const mainRoot = await resolveMainWorktree(new Git(request.runner, request.cwd));
+  const mainRoot =
+    request.mainRoot ?? (await resolveMainWorktree(new Git(request.runner, request.cwd)));
   return prewarmBaseline({
     runner: request.runner,
     mainRoot,

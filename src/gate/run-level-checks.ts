@@ -104,10 +104,14 @@ export async function runGate(input: GateInput): Promise<GateResult> {
   const specs = checksOf(input.quality, input.level);
   await mkdir(input.logDir, { recursive: true });
   const runs: CheckRun[] = [];
-  const leftovers = await SetupLeftovers.before(input.runner, input.cwd);
+  const leftovers = await SetupLeftovers.before(
+    input.runner,
+    input.cwd,
+    input.compare?.change.untracked,
+  );
   try {
     const setup = await runSetup(input);
-    await leftovers.afterSetup();
+    if (input.quality.setup !== undefined) await leftovers.afterSetup();
     if (setup !== undefined) runs.push(setup);
     else {
       if (specs.some((spec) => spec.kind === "hooks")) await leftovers.stageChange();

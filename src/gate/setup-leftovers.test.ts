@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTempRepo, type TempRepo } from "../../test/workspace/temp-repo.js";
 import type { QualityConfig } from "../core/project-config.js";
-import { runGate } from "./index.js";
+import { describeChange, runGate } from "./index.js";
 
 let repo: TempRepo | undefined;
 afterEach(async () => {
@@ -54,5 +54,37 @@ describe("what the gate leaves behind", () => {
     expect(() => lstatSync(join(r.root, "node_modules"))).toThrow();
     // The implementer's file is still there.
     expect(existsSync(join(r.root, "src", "new.ts"))).toBe(true);
+  });
+
+  it("with the change's untracked files as the before-list, removes only what the gate made", async () => {
+    const r = (repo = await createTempRepo());
+    await r.write("notes/mine.txt", "the implementer's untracked file\n");
+    await r.write("loose.txt", "loose\n");
+    const check = "mkdir -p report notes && echo r > report/out.txt && echo n > notes/extra.txt";
+    const { setup, ...noSetup } = quality();
+    expect(setup).toBeDefined();
+    const q: QualityConfig = {
+      ...noSetup,
+      checks: new Map([
+        ["c", { name: "c", command: check, kind: "custom", timeoutMs: 20_000, env: {} }],
+      ]),
+      levels: { TRIVIAL: ["c"], SMALL: ["c"], MEDIUM: ["c"], LARGE: ["c"] },
+    };
+    const change = await describeChange(r.runner, r.root, "HEAD");
+    expect([...change.untracked].sort()).toEqual(["loose.txt", "notes/mine.txt"]);
+
+    const result = await runGate({
+      cwd: r.root,
+      quality: q,
+      level: "SMALL",
+      runner: r.runner,
+      logDir: join(r.root, "..", "gate-logs"),
+      compare: { baseSha: "HEAD", baseline: new Map(), change, related: false },
+    });
+
+    expect(result.passed).toBe(true);
+    expect(existsSync(join(r.root, "report"))).toBe(false);
+    expect(existsSync(join(r.root, "notes", "mine.txt"))).toBe(true);
+    expect(existsSync(join(r.root, "loose.txt"))).toBe(true);
   });
 });

@@ -3,6 +3,9 @@ import { join } from "node:path";
 import type { ProcessRunner } from "../core/ports.js";
 import { Git } from "../workspace/index.js";
 
+/** `.orchestrator/` at the root of the checked worktree: config, state and caches, never removed. */
+const OWN_DIR = ".orchestrator/";
+
 /**
  * Untracked paths the repository does not ignore, untracked directories collapsed to `dir/`;
  * undefined when `cwd` is not a git work tree.
@@ -37,17 +40,39 @@ export class SetupLeftovers {
     private created: readonly string[] = [],
   ) {}
 
-  /** Records the untracked paths before `setup:` runs. */
-  static async before(runner: ProcessRunner, cwd: string): Promise<SetupLeftovers> {
-    return new SetupLeftovers(runner, cwd, await untrackedPaths(runner, cwd));
+  /**
+   * Records the untracked paths before `setup:` runs: `known`, when the caller has just listed
+   * the untracked files (one by one) of this worktree, else a listing of its own.
+   */
+  static async before(
+    runner: ProcessRunner,
+    cwd: string,
+    known?: readonly string[],
+  ): Promise<SetupLeftovers> {
+    const before = known === undefined ? await untrackedPaths(runner, cwd) : new Set(known);
+    return new SetupLeftovers(runner, cwd, before);
   }
 
-  /** Notes the paths `setup:` created. */
+  /** Notes the paths `setup:` created; not called when there is no `setup:`. */
   async afterSetup(): Promise<void> {
     if (this.before === undefined) return;
     const now = await untrackedPaths(this.runner, this.cwd);
+    this.created = [...(now ?? [])].filter((p) => this.isNew(p));
+  }
+
+  /**
+   * Whether an untracked path (a folder collapsed to `dir/`) was not there before. A folder
+   * holding a file that was there before is not new, whether `before` listed the folder
+   * collapsed or its files one by one.
+   */
+  private isNew(path: string): boolean {
     const before = this.before;
-    this.created = [...(now ?? [])].filter((p) => !before.has(p));
+    if (before === undefined || before.has(path)) return false;
+    // The orchestrator's own folder (its cache may appear there while the gate prepares).
+    if (path.startsWith(OWN_DIR)) return false;
+    if (!path.endsWith("/")) return true;
+    for (const old of before) if (old.startsWith(path)) return false;
+    return true;
   }
 
   /**
@@ -68,9 +93,8 @@ export class SetupLeftovers {
    */
   async remove(): Promise<void> {
     if (this.before === undefined) return;
-    const before = this.before;
     const now = (await untrackedPaths(this.runner, this.cwd)) ?? new Set<string>();
-    for (const path of [...now].filter((p) => !before.has(p)))
+    for (const path of [...now].filter((p) => this.isNew(p)))
       await rm(join(this.cwd, stripSlash(path)), { recursive: true, force: true });
   }
 }

@@ -290,7 +290,24 @@ export function logEntryFor(
     case "effect.started":
     case "effect.finished":
       return entry("debug", `${b.type} ${b.effect} ${b.key}`, { effect: b.effect, key: b.key });
+    case "github":
+      return entry(b.action === "command_refused" ? "warn" : "info", githubLine(b), {
+        github_action: b.action,
+        ...(b.issue === undefined ? {} : { issue: b.issue }),
+        ...(b.pr === undefined ? {} : { pr: b.pr }),
+        ...(b.url === undefined ? {} : { url: b.url }),
+      });
   }
+}
+
+function githubLine(b: Body<"github">): string {
+  const target =
+    b.pr !== undefined ? `PR #${b.pr}` : b.issue !== undefined ? `issue #${b.issue}` : "";
+  const who = b.user === undefined ? "" : ` by @${b.user}`;
+  const detail = b.detail === undefined ? "" : `: ${b.detail}`;
+  return `GitHub ${b.action.replace("_", " ")} ${target}${who}${detail}`
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 const STEP_STATES = new Set(["IMPLEMENTING", "CODE_REVIEW", "QUALITY_GATE", "STEP_COMPLETE"]);

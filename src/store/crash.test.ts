@@ -60,6 +60,30 @@ describe("SqliteStore under kill -9 and across processes", () => {
     }
   });
 
+  it("keeps every batch a killed process saw resolve, and no part of any other", async () => {
+    const path = await temp.dbPath();
+    const outcome = await runChild(
+      child.script,
+      ["batch", path, "T1"],
+      (_, n) => n >= 30 + Math.floor(Math.random() * 100),
+    );
+    expect(outcome.signal, outcome.stderr).toBe("SIGKILL");
+    expect(integrityCheck(path)).toBe("ok");
+    const store = await openSqliteStore(path);
+    try {
+      const messages = (await store.events("T1")).map((e) =>
+        e.body.type === "note" ? e.body.message : e.body.type,
+      );
+      const printed = outcome.lines.map(Number);
+      expect(messages.length).toBeGreaterThanOrEqual(Math.max(...printed));
+      // Whole batches only, in order: b0-0 b0-1 b0-2 b1-0 ...
+      expect(messages.length % 3).toBe(0);
+      expect(messages).toEqual(messages.map((_, k) => `b${Math.floor(k / 3)}-${k % 3}`));
+    } finally {
+      await store.close();
+    }
+  });
+
   it("never lets two processes hold a task's lease at once", async () => {
     const path = await temp.dbPath();
     const owners = ["p1", "p2", "p3"];

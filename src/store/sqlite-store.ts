@@ -151,6 +151,34 @@ export class SqliteStore implements Store {
     return { seq, taskId, runId, at, body: valid };
   }
 
+  async appendAll(
+    taskId: string,
+    runId: string | null,
+    bodies: readonly EventBody[],
+  ): Promise<StoredEvent[]> {
+    if (bodies.length === 0) return [];
+    const valid = bodies.map((body) => encodeEventBody(taskId, body));
+    const at = this.clock.now();
+    // One multi-row INSERT, autocommitted: atomic, and one WAL sync for the whole batch.
+    const rows = await this.db
+      .insertInto("events")
+      .values(
+        valid.map((body) => ({
+          task_id: taskId,
+          run_id: runId,
+          type: body.type,
+          schema_version: EVENT_SCHEMA_VERSION,
+          body: JSON.stringify(body),
+          at,
+        })),
+      )
+      .returning("seq")
+      .execute();
+    // Rows are inserted in VALUES order, so their seqs ascend in that order.
+    const seqs = rows.map((row) => row.seq).sort((a, b) => a - b);
+    return valid.map((body, i) => ({ seq: seqs[i] ?? 0, taskId, runId, at, body }));
+  }
+
   async events(taskId: string, afterSeq = 0): Promise<StoredEvent[]> {
     const rows = await this.db
       .selectFrom("events")

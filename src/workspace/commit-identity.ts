@@ -3,9 +3,18 @@ import type { Git } from "./git.js";
 /** The identity used when the repository (or the user's global config) has none. */
 export const FALLBACK_IDENTITY = { name: "orchestrator", email: "orchestrator@localhost" } as const;
 
-async function configured(git: Git, key: string): Promise<boolean> {
-  const result = await git.tryRun(["config", "--get", key]);
-  return result.exitCode === 0 && result.stdout.trim() !== "";
+/** The identity keys git's config sets to a non-empty value (the last value of each wins). */
+async function configuredKeys(git: Git): Promise<Set<string>> {
+  // One process for both keys; exit 1 means neither is set.
+  const result = await git.tryRun(["config", "--get-regexp", "^user\\.(name|email)$"]);
+  const values = new Map<string, string>();
+  if (result.exitCode !== 0) return new Set();
+  for (const line of result.stdout.split("\n")) {
+    const space = line.indexOf(" ");
+    const key = space < 0 ? line : line.slice(0, space);
+    if (key !== "") values.set(key, space < 0 ? "" : line.slice(space + 1).trim());
+  }
+  return new Set([...values].filter(([, value]) => value !== "").map(([key]) => key));
 }
 
 /**
@@ -14,7 +23,8 @@ async function configured(git: Git, key: string): Promise<boolean> {
  */
 export async function missingIdentityConfig(git: Git): Promise<Record<string, string>> {
   const config: Record<string, string> = {};
-  if (!(await configured(git, "user.name"))) config["user.name"] = FALLBACK_IDENTITY.name;
-  if (!(await configured(git, "user.email"))) config["user.email"] = FALLBACK_IDENTITY.email;
+  const keys = await configuredKeys(git);
+  if (!keys.has("user.name")) config["user.name"] = FALLBACK_IDENTITY.name;
+  if (!keys.has("user.email")) config["user.email"] = FALLBACK_IDENTITY.email;
   return config;
 }

@@ -6,7 +6,16 @@ import type { WorkspacePort } from "../core/workspace-port.js";
 
 /** The engine's git side, on the real workspace layer. */
 export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): WorkspacePort {
-  const at = (path: string): Worktree => new Worktree(runner, path);
+  // One Worktree per path, so what it looks up once (git dir, identity) is not asked again.
+  const worktrees = new Map<string, Worktree>();
+  const at = (path: string): Worktree => {
+    let wt = worktrees.get(path);
+    if (wt === undefined) {
+      wt = new Worktree(runner, path);
+      worktrees.set(path, wt);
+    }
+    return wt;
+  };
   return {
     async ensure(task: Task) {
       const wt = await createTaskWorktree(runner, {
@@ -26,6 +35,9 @@ export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): W
     commitStep: (worktree, commit) => at(worktree).commitStep({ ...commit, allowEmpty: true }),
     findStepCommit: (worktree, taskId, stepId) => at(worktree).findStepCommit(taskId, stepId),
     headSha: (worktree) => at(worktree).headSha(),
-    remove: (task) => removeTaskWorktree(runner, { repoRoot: task.repoPath, taskId: task.id }),
+    remove: async (task) => {
+      worktrees.clear();
+      await removeTaskWorktree(runner, { repoRoot: task.repoPath, taskId: task.id });
+    },
   };
 }

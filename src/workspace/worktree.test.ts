@@ -45,7 +45,7 @@ describe("Worktree changes", () => {
     await mkdir(inWt("deep/dir"), { recursive: true });
     await writeFile(inWt("deep/dir/nested.txt"), "n\n");
     await writeFile(inWt("README.md"), "");
-    const { patch, files, stat } = await wt.diff();
+    const { patch, files, numstat } = await wt.diff();
     expect(files.sort()).toEqual([
       "README.md",
       "brand-new.txt",
@@ -55,13 +55,15 @@ describe("Worktree changes", () => {
     expect(patch).toContain("diff --git a/brand-new.txt b/brand-new.txt");
     expect(patch).toContain("+hello");
     expect(patch).toContain("-line 2\n+changed");
-    expect(stat).toContain("4 files changed");
+    expect(numstat).toContainEqual({ path: "src/app.txt", added: 1, removed: 1 });
+    expect(numstat).toContainEqual({ path: "README.md", added: 0, removed: 1 });
+    expect(numstat).toHaveLength(4);
   });
 
   it("returns an empty change for a clean worktree and leaves ignored files out", async () => {
     await mkdir(inWt("node_modules/pkg"), { recursive: true });
     await writeFile(inWt("node_modules/pkg/index.js"), "x");
-    expect(await wt.diff()).toEqual({ patch: "", files: [], stat: "" });
+    expect(await wt.diff()).toEqual({ patch: "", files: [], numstat: [] });
   });
 
   it("produces a patch that re-applies after a discard, binary files included", async () => {
@@ -207,5 +209,20 @@ describe("Worktree identity fallback", () => {
       "orchestrator <orchestrator@localhost>|orchestrator <orchestrator@localhost>",
     );
     expect(await readFile(join(repo.root, ".git/config"), "utf8")).toBe(configBefore);
+  });
+
+  it("keeps the half of an identity the user configured and fills in the other", async () => {
+    await repo.sh("config", "user.email", "");
+    await repo.sh("config", "user.name", "Half Configured");
+    await writeFile(inWt("a.txt"), "a\n");
+    const sha = await wt.commitStep({
+      taskId: "T-1",
+      stepId: "S1",
+      subject: "feat(T-1): S1",
+      trailers: {},
+    });
+    expect(await repo.sh("log", "-1", "--format=%an <%ae>", sha)).toBe(
+      "Half Configured <orchestrator@localhost>",
+    );
   });
 });

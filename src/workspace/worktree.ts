@@ -7,6 +7,7 @@ import { resolveBaseSha } from "./base-sha.js";
 import { missingIdentityConfig } from "./commit-identity.js";
 import { buildCommitMessage, type StepCommitMessage } from "./commit-message.js";
 import { Git, type GitOptions } from "./git.js";
+import { NUMSTAT_PATCH_FLAGS, parseNumstatPatch, type NumstatEntry } from "./numstat-patch.js";
 import { listStepCommitsBetween, type StepCommit } from "./step-commits.js";
 import { taskIdOfBranch } from "./task-paths.js";
 
@@ -16,8 +17,8 @@ export interface WorktreeDiff {
   readonly patch: string;
   /** Paths relative to the worktree root: added, modified and deleted files. */
   readonly files: string[];
-  /** `git diff --stat` summary. */
-  readonly stat: string;
+  /** Lines added and removed per file (null counts: a binary file). */
+  readonly numstat: readonly NumstatEntry[];
 }
 
 /** A step commit to make; see {@link buildCommitMessage} for the message. */
@@ -56,6 +57,8 @@ const DIFF_FLAGS = [
 export class Worktree {
   private readonly git: Git;
   private base: string | undefined;
+  private gitDir: string | undefined;
+  private identity: Promise<Record<string, string>> | undefined;
 
   constructor(
     runner: ProcessRunner,
@@ -90,13 +93,17 @@ export class Worktree {
     await this.git.run(["add", "--all"]);
   }
 
-  /** Stages everything and returns the change against HEAD. */
+  /** Stages everything and returns the change against HEAD: two git processes. */
   async diff(): Promise<WorktreeDiff> {
     await this.stageAll();
-    const patch = await this.diffToString([...DIFF_FLAGS, "--binary", "HEAD"]);
-    const names = await this.git.run([...DIFF_FLAGS, "--name-only", "-z", "HEAD"]);
-    const stat = await this.git.run([...DIFF_FLAGS, "--stat", "HEAD"]);
-    return { patch, files: names.split("\0").filter((name) => name !== ""), stat };
+    const out = await this.diffToString([
+      ...DIFF_FLAGS,
+      ...NUMSTAT_PATCH_FLAGS,
+      "--binary",
+      "HEAD",
+    ]);
+    const { files, patch } = parseNumstatPatch(out);
+    return { patch, files: files.map((f) => f.path), numstat: files };
   }
 
   /**
@@ -104,10 +111,10 @@ export class Worktree {
    * process runner keeps only the tail of very large outputs and a cut patch would be corrupt.
    */
   private async diffToString(args: readonly string[]): Promise<string> {
-    const gitDir = (
+    this.gitDir ??= (
       await this.git.run(["rev-parse", "--path-format=absolute", "--git-dir"])
     ).trim();
-    const file = join(gitDir, `orchestrator-diff-${randomUUID()}.patch`);
+    const file = join(this.gitDir, `orchestrator-diff-${randomUUID()}.patch`);
     try {
       await this.git.run([...args, `--output=${file}`]);
       return await readFile(file, "utf8");
@@ -151,7 +158,7 @@ export class Worktree {
   /**
    * Stages everything and commits it as one step, with `Orchestrator-Task`/`Orchestrator-Step`
    * trailers. Commits as the configured git identity, or as `orchestrator` when there is none.
-   * Hooks run unless `noVerify`.
+   * Hooks run unless `noVerify`. The identity is looked up once per {@link Worktree}.
    * @returns the new commit's SHA.
    */
   async commitStep(input: CommitStepInput): Promise<string> {
@@ -161,7 +168,7 @@ export class Worktree {
     if (input.noVerify === true) args.push("--no-verify");
     await this.git.run(args, {
       input: buildCommitMessage(input),
-      config: await missingIdentityConfig(this.git),
+      config: await (this.identity ??= missingIdentityConfig(this.git)),
     });
     return this.headSha();
   }

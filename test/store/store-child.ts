@@ -3,6 +3,8 @@
  * Run by `child-process.ts` after transpiling; not part of the build.
  *
  *   append <db> <taskId>          appends notes forever, printing each seq once it is durable
+ *   batch <db> <taskId>           appends batches of 3 notes forever, printing each batch's last
+ *                                 seq once the batch is durable
  *   lease <db> <owner> <times>    enters the lease-guarded section of task L `times` times
  */
 import { setTimeout as sleep } from "node:timers/promises";
@@ -18,6 +20,17 @@ async function appendForever(store: SqliteStore, taskId: string): Promise<void> 
       message: `n${i}`,
     });
     process.stdout.write(`${event.seq}\n`);
+  }
+}
+
+async function appendBatchesForever(store: SqliteStore, taskId: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    const events = await store.appendAll(
+      taskId,
+      null,
+      [0, 1, 2].map((j) => ({ type: "note", level: "info", message: `b${i}-${j}` })),
+    );
+    process.stdout.write(`${events.at(-1)?.seq ?? 0}\n`);
   }
 }
 
@@ -42,6 +55,7 @@ async function main(args: string[]): Promise<void> {
   const store = await openSqliteStore(path);
   try {
     if (mode === "append") await appendForever(store, name);
+    else if (mode === "batch") await appendBatchesForever(store, name);
     else if (mode === "lease") await enterRepeatedly(store, name, Number(times));
     else throw new Error(`unknown mode ${String(mode)}`);
   } finally {

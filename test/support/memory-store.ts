@@ -54,6 +54,24 @@ export class MemoryStore implements Store {
     this.log.push(event);
     return Promise.resolve(event);
   }
+  appendAll(
+    taskId: string,
+    runId: string | null,
+    bodies: readonly EventBody[],
+  ): Promise<StoredEvent[]> {
+    // Validate all first: an invalid body records none of the batch.
+    const valid = bodies.map((body) => EventBodySchema.parse(body));
+    const at = this.clock.now();
+    const events = valid.map((body, i) => ({
+      seq: this.log.length + 1 + i,
+      taskId,
+      runId,
+      at,
+      body,
+    }));
+    this.log.push(...events);
+    return Promise.resolve(events);
+  }
   events(taskId: string, afterSeq = 0): Promise<StoredEvent[]> {
     return Promise.resolve(this.log.filter((e) => e.taskId === taskId && e.seq > afterSeq));
   }

@@ -144,6 +144,24 @@ function describeEventLog(fixture: Fixture): void {
     expect(await store.runEvents("R3")).toEqual([]);
   });
 
+  it("appends a batch with consecutive seqs in order, and all of it or none", async () => {
+    const { store } = fixture();
+    await store.append("T1", null, note("before"));
+    const batch = await store.appendAll("T1", "R1", [note("a"), note("b"), note("c")]);
+    expect(batch.map((e) => [e.seq, e.runId, e.body])).toEqual([
+      [2, "R1", note("a")],
+      [3, "R1", note("b")],
+      [4, "R1", note("c")],
+    ]);
+    expect(await store.appendAll("T1", null, [])).toEqual([]);
+    const bad: unknown = { type: "note", level: "loud", message: "x" };
+    // @ts-expect-error -- deliberately invalid at runtime
+    const mixed: EventBody[] = [note("d"), bad];
+    await expect(later(() => store.appendAll("T1", null, mixed))).rejects.toThrow();
+    expect(await store.events("T1")).toEqual([expect.objectContaining({ seq: 1 }), ...batch]);
+    expect((await store.append("T1", null, note("after"))).seq).toBe(5);
+  });
+
   it("rejects an invalid body on append and records nothing", async () => {
     const { store } = fixture();
     const bad: unknown[] = [{ type: "note", level: "loud", message: "x" }, { type: "no.such" }];

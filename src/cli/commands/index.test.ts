@@ -42,6 +42,8 @@ describe("commands load only when a command line needs them", () => {
       "log",
       "estimate",
       "report",
+      "import",
+      "github",
       "demo",
     ]);
   });

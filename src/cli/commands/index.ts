@@ -20,6 +20,10 @@ const COMMANDS: readonly { readonly names: readonly string[]; load(): Promise<Re
   { names: ["log"], load: async () => (await import("./log.js")).registerLog },
   { names: ["estimate"], load: async () => (await import("./estimate.js")).registerEstimate },
   { names: ["report"], load: async () => (await import("./report.js")).registerReport },
+  {
+    names: ["import", "github"],
+    load: async () => (await import("./github.js")).registerGithub,
+  },
   { names: ["demo"], load: async () => (await import("./demo.js")).registerDemo },
 ];
 
