@@ -81,7 +81,8 @@ export async function copyFixture(name: FixtureName): Promise<FixtureRepo> {
     recursive: true,
     filter: (source) => !NOT_COPIED.has(basename(source)),
   });
-  if (name === "gate-ts" || name === "init-js") await symlink(NODE_MODULES, join(root, "node_modules"), "dir");
+  if (name === "gate-ts" || name === "init-js")
+    await symlink(NODE_MODULES, join(root, "node_modules"), "dir");
   const globalConfig = join(dir, "gitconfig");
   await writeFile(
     globalConfig,
