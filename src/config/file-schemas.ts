@@ -185,14 +185,15 @@ export const RoutingSchema = z.strictObject({
   learned: z
     .strictObject({
       min_samples: z.number().int().min(1).optional().meta({
-        description: "Attempts a model needs in a situation before it is trusted (default 10).",
+        description: "Attempts a model needs in a situation before it is trusted (default 5).",
       }),
       success_threshold: z.number().gt(0).max(1).optional().meta({
         description:
           "Lower bound of a step's success within its attempts a trusted model must reach (default 0.8, the seed's).",
       }),
       explore: z.number().min(0).max(1).optional().meta({
-        description: "Chance of trying a cheaper model that is not trusted yet (default 0.5).",
+        description:
+          "Chance of trying a cheaper model that is not trusted yet (default 1: whenever its draw favours it).",
       }),
       prior_weight: z.number().min(0).optional().meta({
         description:
@@ -239,9 +240,7 @@ export const GithubSchema = z
       .url()
       .default("https://api.github.com")
       .meta({ description: "REST API root; GitHub Enterprise: https://HOST/api/v3." }),
-    remote: nonEmpty("Git remote task branches are pushed to (default: origin).").default(
-      "origin",
-    ),
+    remote: nonEmpty("Git remote task branches are pushed to (default: origin).").default("origin"),
     base: nonEmpty("Branch pull requests target (default: the task's base branch).").optional(),
     labels: z.array(z.string().min(1)).default([]).meta({ description: "Labels put on PRs." }),
     reviewers: z

@@ -102,11 +102,11 @@ export interface RoutingConfig {
 
 /** `routing.learned`: how much history the learned policy needs and how it explores. */
 export interface LearnedSettings {
-  /** Attempts (or reviews) a model needs in a situation before it is trusted (default 10). */
+  /** Attempts (or reviews) a model needs in a situation before it is trusted (default 5). */
   readonly minSamples?: number;
   /** Lower bound of a step's success within its attempts a trusted model must reach (0.8). */
   readonly successThreshold?: number;
-  /** Chance of trying a cheaper model that is not trusted yet (default 0.5). */
+  /** Chance of trying a cheaper model that is not trusted yet (default 1: whenever its draw favours it). */
   readonly explore?: number;
   /** Pseudo-attempts borrowed from the same risk in other areas as a prior (default 8). */
   readonly priorWeight?: number;

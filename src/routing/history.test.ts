@@ -190,4 +190,24 @@ describe("routingHistory", () => {
       { attempts: 1, successes: 0 },
     );
   });
+
+  it("keeps what each code review cost, for pricing the review an author's work will get", () => {
+    // Two reviews of S1 by Sonnet, at $9 each in the fixture.
+    const sonnet = history.stats("code_reviewer", "claude_sonnet", "services", "low");
+    expect(sonnet.costUsd).toBe(18);
+    expect(history.groupStats("code_reviewer", "services", "low").costUsd).toBe(18);
+  });
+
+  it("adds two histories together without changing either", () => {
+    const other = routingHistory(taskLog().events);
+    const both = history.plus(other);
+    expect(both.stats("implementer", "gemini_pro", "services", "low")).toMatchObject({
+      attempts: 2,
+      successes: 2,
+      costUsd: 0.1,
+    });
+    expect(both.groupStats("implementer", "services", "low").attempts).toBe(4);
+    expect(both.riskStats("code_reviewer", "gemini_pro", "high").leaks).toBe(2);
+    expect(history.stats("implementer", "gemini_pro", "services", "low").attempts).toBe(1);
+  });
 });

@@ -96,7 +96,9 @@ async function runAction(
         child.stdout.on("data", (d: Buffer) => (output += d.toString()));
         child.stderr.on("data", (d: Buffer) => (output += d.toString()));
         child.on("error", reject);
-        child.on("close", (code) => { resolve({ name: step.name ?? "", code: code ?? 1, output }); });
+        child.on("close", (code) => {
+          resolve({ name: step.name ?? "", code: code ?? 1, output });
+        });
       });
       results.push(result);
       if (result.code !== 0) break;
