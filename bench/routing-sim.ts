@@ -11,7 +11,7 @@
  */
 import type { TokenUsage } from "../src/core/events.js";
 import type { ModelSpec, ModelsConfig } from "../src/core/project-config.js";
-import { costOf } from "../src/providers/cost.js";
+import { costOf } from "../src/costs/price.js";
 import { authorCandidates } from "../src/routing/cross-review.js";
 import { nextOnLadder } from "../src/routing/escalation-ladder.js";
 import { RoutingHistory } from "../src/routing/history.js";

@@ -54,7 +54,17 @@ const taskFieldsShape = {
     .optional()
     .meta({ description: "Ids of tasks that must be DONE first." }),
   timeout: DurationSchema.optional().meta({ description: "Wall-clock limit (default 6h)." }),
-  budget_usd: z.number().nonnegative().optional().meta({ description: "Cost limit in USD." }),
+  budget_usd: z
+    .number()
+    .nonnegative()
+    .optional()
+    .meta({ description: "Cost limit in USD (default: budgets.task_usd of model_config.yaml)." }),
+  max_plan_steps: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: "Steps the plan may have (default: limits.max_plan_steps, 12)." }),
   base: nonEmpty("Git ref the task's branch starts from (default: HEAD).").optional(),
   quality_level: z
     .enum(QUALITY_LEVELS)
@@ -134,6 +144,10 @@ export const RawModelSchema = z.strictObject({
     .default({})
     .meta({ description: "Extra environment variables." }),
   timeout: DurationSchema.default("15m").meta({ description: "Limit per call (default 15m)." }),
+  max_concurrency: z.number().int().positive().optional().meta({
+    description:
+      "Calls to this model in flight at once across the tasks of a run (rate limits); default no limit.",
+  }),
   base_url: nonEmpty("API base URL (HTTP providers).").optional(),
   api_key_env: nonEmpty("Name of the environment variable that holds the API key.").optional(),
   script: nonEmpty("Script file for `scripted` models, relative to .orchestrator/.").optional(),
@@ -232,6 +246,56 @@ export const ResilienceSchema = z
   })
   .meta({ description: "How failed model calls are retried, replaced and cooled down." });
 
+export const NOTIFY_EVENTS = ["awaiting_human", "budget", "batch_finished", "anomaly"] as const;
+
+/** One webhook of `notify.webhooks`. */
+export const WebhookSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).meta({
+    description: "Where to POST; use ${VAR} for secret URLs such as Slack's.",
+  }),
+  format: z.enum(["json", "slack"]).default("json").meta({
+    description: "json: the orchestrator's own payload; slack: a Slack-compatible {text, blocks}.",
+  }),
+  name: z.string().min(1).optional().meta({
+    description: "Shown in events and logs instead of the URL (default webhook-N).",
+  }),
+  events: z
+    .array(z.enum(NOTIFY_EVENTS))
+    .min(1)
+    .optional()
+    .meta({ description: "Which notifications this webhook gets (default all)." }),
+  headers: z
+    .record(z.string(), z.string())
+    .optional()
+    .meta({ description: "Extra request headers, e.g. Authorization: Bearer ${TOKEN}." }),
+});
+
+/** `notify:` of model_config.yaml: webhooks told when a human or a budget needs attention. */
+export const NotifySchema = z
+  .strictObject({
+    webhooks: z.array(WebhookSchema).default([]),
+    dashboard_url: z
+      .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
+      .optional()
+      .meta({
+        description:
+          "Base URL of `orchestrator serve`, for links to the task (e.g. http://host:7420/).",
+      }),
+    anomaly_factor: z.number().gt(1).default(3).meta({
+      description:
+        "A task or step is an anomaly when its duration or cost is above the historical 95th percentile times this (default 3).",
+    }),
+    anomaly_min_samples: z.number().int().min(1).default(5).meta({
+      description: "Finished tasks or steps needed before anomalies are judged (default 5).",
+    }),
+    max_attempts: z.number().int().min(1).max(10).default(4).meta({
+      description: "Delivery attempts per webhook, with exponential backoff (default 4).",
+    }),
+    base_delay: DurationSchema.default("1s").meta({
+      description: "First backoff between delivery attempts, doubled each time (default 1s).",
+    }),
+  })
+  .meta({ description: "Webhook notifications: awaiting a human, budgets, batch end, anomalies." });
 /** `github:` of model_config.yaml: pull requests out, decisions in (docs/GITHUB.md). */
 export const GithubSchema = z
   .strictObject({
@@ -288,10 +352,35 @@ export const ModelConfigFileSchema = z
         daily_usd: z.number().nonnegative().optional(),
         monthly_usd: z.number().nonnegative().optional(),
         warn_at: z.number().gt(0).max(1).default(0.8),
+        task_usd: z.number().nonnegative().optional().meta({
+          description: "Budget of a task without budget_usd (default 20).",
+        }),
       })
       .optional()
-      .meta({ description: "Spending limits across all tasks per UTC day and month (USD)." }),
+      .meta({
+        description:
+          "Spending limits across all tasks per UTC day and month, and the default task budget (USD).",
+      }),
+    limits: z
+      .strictObject({
+        max_plan_steps: z.number().int().positive().default(12).meta({
+          description: "Steps a plan may have (default 12); a task's max_plan_steps overrides it.",
+        }),
+        max_files_per_step: z.number().int().positive().default(25).meta({
+          description: "Files a plan step may create or modify (default 25).",
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          "How large a plan may be; a larger plan goes back to the planner once, then to a human.",
+      }),
     resilience: ResilienceSchema.optional(),
+    notify: NotifySchema.optional(),
+    concurrency: z.number().int().positive().default(4).meta({
+      description:
+        "Tasks `run --batch` and `resume` run at once (default 4; `--jobs N` overrides).",
+    }),
     github: GithubSchema.optional(),
   })
   .meta({ title: "orchestrator model_config.yaml" });
@@ -438,6 +527,14 @@ export const QualityRulesFileSchema = z
       })
       .optional(),
     policy_docs: z.array(z.string().min(1)).default([]),
+    gate: z
+      .strictObject({
+        max_parallel: z.number().int().positive().optional().meta({
+          description:
+            "Quality gates running at once across concurrent tasks (default: the number of CPU cores).",
+        }),
+      })
+      .optional(),
     context_token_budget: z.number().int().positive().default(20_000),
     ...seedFlagsShape,
     quality_rules: SeedFlagsSchema.optional(),

@@ -11,6 +11,8 @@ import type { RawModel } from "./file-schemas.js";
 import {
   GithubSchema,
   ModelConfigFileSchema,
+  NOTIFY_EVENTS,
+  NotifySchema,
   RawModelSchema,
   RawRuleSchema,
   ResilienceSchema,
@@ -61,7 +63,10 @@ export async function readModelConfigFile(
       ...(routing.learned === undefined ? {} : { learned: learnedOf(routing.learned) }),
     },
     ...budgetsOf(raw.budgets),
+    ...limitsOf(raw.limits),
     ...resilienceOf(source, raw.resilience),
+    ...notifyOf(raw.notify),
+    ...concurrencyOf(raw.concurrency),
     ...githubOf(raw.github),
   };
   checkLadder(source, config, Object.keys(rawModels));
@@ -149,6 +154,11 @@ function learnedOf(raw: NonNullable<z.output<typeof RoutingSchema>["learned"]>):
   };
 }
 
+function concurrencyOf(raw: unknown): Pick<ModelsConfig, "concurrency"> {
+  const parsed = ModelConfigFileSchema.shape.concurrency.safeParse(raw).data;
+  return parsed === undefined ? {} : { concurrency: parsed };
+}
+
 function budgetsOf(raw: unknown): Pick<ModelsConfig, "budgets"> {
   const parsed = ModelConfigFileSchema.shape.budgets.safeParse(raw).data;
   if (parsed === undefined) return {};
@@ -157,7 +167,16 @@ function budgetsOf(raw: unknown): Pick<ModelsConfig, "budgets"> {
       warnFraction: parsed.warn_at,
       ...(parsed.daily_usd === undefined ? {} : { dailyUsd: parsed.daily_usd }),
       ...(parsed.monthly_usd === undefined ? {} : { monthlyUsd: parsed.monthly_usd }),
+      ...(parsed.task_usd === undefined ? {} : { taskUsd: parsed.task_usd }),
     },
+  };
+}
+
+function limitsOf(raw: unknown): Pick<ModelsConfig, "limits"> {
+  const parsed = ModelConfigFileSchema.shape.limits.safeParse(raw).data;
+  if (parsed === undefined) return {};
+  return {
+    limits: { maxPlanSteps: parsed.max_plan_steps, maxFilesPerStep: parsed.max_files_per_step },
   };
 }
 
@@ -216,6 +235,29 @@ function resilienceOf(source: SourceFile, raw: unknown): Pick<ModelsConfig, "res
       cooldownAfter: parsed.cooldown_after,
       cooldownMs: parseDuration(parsed.cooldown) ?? DEFAULT_RESILIENCE.cooldownMs,
       fallback: parsed.fallback,
+    },
+  };
+}
+
+/** `notify:` with defaults filled in; problems were reported by the file's validation. */
+function notifyOf(raw: unknown): Pick<ModelsConfig, "notify"> {
+  if (raw === undefined) return {};
+  const parsed = NotifySchema.safeParse(raw).data;
+  if (parsed === undefined) return {};
+  return {
+    notify: {
+      webhooks: parsed.webhooks.map((w, i) => ({
+        name: w.name ?? `webhook-${i + 1}`,
+        url: w.url,
+        format: w.format,
+        events: w.events ?? NOTIFY_EVENTS,
+        headers: w.headers ?? {},
+      })),
+      ...(parsed.dashboard_url === undefined ? {} : { dashboardUrl: parsed.dashboard_url }),
+      anomalyFactor: parsed.anomaly_factor,
+      anomalyMinSamples: parsed.anomaly_min_samples,
+      maxAttempts: parsed.max_attempts,
+      baseDelayMs: parseDuration(parsed.base_delay) ?? 1000,
     },
   };
 }

@@ -168,6 +168,8 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     response: z.string(),
     usage: TokenUsageSchema,
     costUsd: z.number().nonnegative(),
+    /** Where `costUsd` came from: the vendor's own figure or the model's price table. */
+    costSource: z.enum(["vendor", "prices"]).optional(),
     durationMs: z.number().nonnegative(),
     ok: z.boolean(),
     error: z.string().optional(),
@@ -181,6 +183,14 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     plan: PlanSchema,
     author: z.string(),
     round: z.number().int().positive(),
+  }),
+  z.object({
+    /** A plan over the limits (max_plan_steps, files per step): sent back once, then escalated. */
+    type: z.literal("plan.refused"),
+    round: z.number().int().positive(),
+    author: z.string(),
+    steps: z.number().int().nonnegative(),
+    reason: z.string(),
   }),
   z.object({
     type: z.literal("plan.reviewed"),
@@ -202,6 +212,8 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     ok: z.boolean(),
     filesChanged: z.array(z.string()),
     diff: z.string(),
+    /** sha256 of `diff`: what the worktree must still hold until the step is committed. */
+    diffHash: z.string().optional(),
     summary: z.string(),
     error: z.string().optional(),
   }),
@@ -211,6 +223,8 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     attempt: z.number().int().positive(),
     review: CodeReviewSchema,
     reviewer: z.string(),
+    /** sha256 of the diff the reviewer saw (docs/RESUME.md). */
+    diffHash: z.string().optional(),
   }),
   z.object({
     type: z.literal("gate.finished"),
@@ -261,6 +275,21 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     skipped: z.boolean().default(false),
   }),
   z.object({ type: z.literal("note"), level: z.enum(["info", "warn"]), message: z.string() }),
+  z.object({
+    /** A webhook notification and how its delivery went (recorded after the last try). */
+    type: z.literal("notification"),
+    kind: z.enum(["awaiting_human", "budget_warning", "budget_limit", "batch_finished", "anomaly"]),
+    /** Identifies what was notified, so it is sent once even across processes. */
+    key: z.string(),
+    /** The webhook's name (never its URL, which may hold a secret). */
+    sink: z.string(),
+    title: z.string(),
+    ok: z.boolean(),
+    attempts: z.number().int().positive(),
+    /** The last HTTP status, or null when no answer came. */
+    status: z.number().int().nullable(),
+    error: z.string().optional(),
+  }),
   z.object({
     type: z.literal("github"),
     action: z.enum(GITHUB_ACTIONS),

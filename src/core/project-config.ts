@@ -69,6 +69,8 @@ export interface ModelSpec {
   readonly permissionMode?: string;
   /** CLI providers in agent mode: tools allowed without asking. */
   readonly allowedTools?: readonly string[];
+  /** Calls in flight at once across the tasks of a run (`max_concurrency`); absent: no limit. */
+  readonly maxConcurrency?: number;
 }
 
 /** One routing rule; omitted conditions match anything. First matching rule wins. */
@@ -118,7 +120,22 @@ export interface BudgetsConfig {
   readonly monthlyUsd?: number;
   /** Fraction of a limit at which a warning is logged, once (default 0.8). */
   readonly warnFraction: number;
+  /** Budget of a task without `budget_usd` (default {@link DEFAULT_TASK_BUDGET_USD}). */
+  readonly taskUsd?: number;
 }
+
+/** Budget in USD of a task that sets no `budget_usd` and has no `budgets.task_usd`. */
+export const DEFAULT_TASK_BUDGET_USD = 20;
+
+/** How large a plan may be (`limits:` in model_config.yaml). */
+export interface PlanLimits {
+  /** Steps a plan may have; a task's `max_plan_steps` overrides it. */
+  readonly maxPlanSteps: number;
+  /** Files a step may create or modify (`files_to_create` + `files_to_modify`). */
+  readonly maxFilesPerStep: number;
+}
+
+export const DEFAULT_PLAN_LIMITS: PlanLimits = { maxPlanSteps: 12, maxFilesPerStep: 25 };
 
 /**
  * How failed model calls are handled (`resilience:` in model_config.yaml): retries with
@@ -149,6 +166,29 @@ export const DEFAULT_RESILIENCE: ResilienceConfig = {
   cooldownMs: 5 * 60_000,
   fallback: true,
 };
+
+/** What a notification is about; a webhook may subscribe to some of them only. */
+export type NotifyEventKind = "awaiting_human" | "budget" | "batch_finished" | "anomaly";
+
+/** One webhook of `notify.webhooks`. */
+export interface WebhookConfig {
+  readonly name: string;
+  readonly url: string;
+  readonly format: "json" | "slack";
+  readonly events: readonly NotifyEventKind[];
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** `notify:` of model_config.yaml. */
+export interface NotifyConfig {
+  readonly webhooks: readonly WebhookConfig[];
+  /** Base URL of the dashboard, for links; absent: no link. */
+  readonly dashboardUrl?: string;
+  readonly anomalyFactor: number;
+  readonly anomalyMinSamples: number;
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+}
 
 /** `github:` of model_config.yaml, normalised. */
 export interface GithubConfig {
@@ -183,8 +223,14 @@ export interface ModelsConfig {
   readonly models: ReadonlyMap<string, ModelSpec>;
   readonly routing: RoutingConfig;
   readonly budgets?: BudgetsConfig;
+  /** Absent: {@link DEFAULT_PLAN_LIMITS}. */
+  readonly limits?: PlanLimits;
   /** Absent: {@link DEFAULT_RESILIENCE}. */
   readonly resilience?: ResilienceConfig;
+  /** Absent: no notifications. */
+  readonly notify?: NotifyConfig;
+  /** Tasks run at once by `run --batch` and `resume` (`concurrency:`); absent: 4. */
+  readonly concurrency?: number;
   /** Absent: no GitHub integration. */
   readonly github?: GithubConfig;
 }
@@ -258,4 +304,6 @@ export interface QualityConfig {
   readonly contextTokenBudget: number;
   /** Run in each worktree before the gate's checks (e.g. linking dependencies). */
   readonly setup?: CommandSpec;
+  /** Gates running at once across concurrent tasks (`gate.max_parallel`); absent: from the cores. */
+  readonly maxParallelGates?: number;
 }

@@ -3,7 +3,7 @@
  * (task, worktree, plan, feedback) and turn answers into data. Prompt wording lives in
  * `templates/`, parsing rules in agents/; this file only wires them to the run context.
  */
-import type { ExpectedAnswer, Feedback } from "../agents/index.js";
+import type { CodeReviewerInput, ExpectedAnswer, Feedback } from "../agents/index.js";
 import {
   collectContext,
   compactFileTree,
@@ -51,6 +51,10 @@ export async function plannerPrompt(ctx: RunContext, round: number): Promise<Pro
     repository: { status, tree },
     context,
     policies,
+    dependencies: (ctx.workspace.dependencies ?? []).map((d) => {
+      const pending = ctx.workspace.pendingMerges?.find((p) => p.taskId === d.taskId);
+      return { ...d, merged: pending === undefined, conflicts: pending?.conflicts ?? [] };
+    }),
     ...(revise ? { revision: { round, previousPlan: view.plan, feedback } } : {}),
   });
 }
@@ -104,6 +108,7 @@ export function codeReviewerPrompt(
   step: PlanStep,
   diff: string,
   summary: string,
+  merge?: CodeReviewerInput["merge"],
 ): Prompt {
   const stepState = ctx.recorder.view.steps.find((s) => s.id === step.id);
   return renderCodeReviewerPrompt({
@@ -113,6 +118,7 @@ export function codeReviewerPrompt(
     diff,
     summary,
     attempt: stepState?.currentAttempt,
+    merge,
   });
 }
 

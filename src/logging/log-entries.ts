@@ -267,6 +267,12 @@ export function logEntryFor(
       );
     case "plan.reviewed":
       return planReviewed(b);
+    case "plan.refused":
+      return entry("warn", `Plan by ${b.author} refused (${b.steps} steps): ${b.reason}`, {
+        author: b.author,
+        round: b.round,
+        steps: b.steps,
+      });
     case "step.attempt":
       return stepAttempt(b, view, options);
     case "implementation.recorded":
@@ -290,6 +296,12 @@ export function logEntryFor(
     case "effect.started":
     case "effect.finished":
       return entry("debug", `${b.type} ${b.effect} ${b.key}`, { effect: b.effect, key: b.key });
+    case "notification":
+      return entry(
+        b.ok ? "info" : "warn",
+        `Notification ${b.kind} to ${b.sink} ${b.ok ? "sent" : "failed"} after ${b.attempts} attempt(s): ${b.title}`,
+        { kind: b.kind, sink: b.sink, attempts: b.attempts, status: b.status, error: b.error },
+      );
     case "github":
       return entry(b.action === "command_refused" ? "warn" : "info", githubLine(b), {
         github_action: b.action,

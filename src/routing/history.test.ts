@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EventLogBuilder } from "../../test/support/event-fixtures.js";
+import { codeReview as review, EventLogBuilder } from "../../test/support/event-fixtures.js";
 import { PlanSchema } from "../core/plan.js";
-import type { CodeReview } from "../core/review.js";
 import { routingHistory } from "./history.js";
 
 const plan = PlanSchema.parse({
@@ -10,16 +9,6 @@ const plan = PlanSchema.parse({
     { id: "S1", type: "testing", description: "tests", risk: "low" },
     { id: "S2", type: "implementation", description: "code", risk: "high" },
   ],
-});
-
-const review = (status: CodeReview["status"]): CodeReview => ({
-  status,
-  review: {
-    performance_concerns: [],
-    security_issues: [],
-    required_changes: status === "approved" ? [] : ["fix it"],
-    optional_improvements: [],
-  },
 });
 
 function attempt(

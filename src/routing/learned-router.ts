@@ -1,7 +1,7 @@
 import type { TokenUsage } from "../core/events.js";
 import type { ModelSpec, ModelsConfig } from "../core/project-config.js";
 import type { Role } from "../core/task.js";
-import { costOf } from "../providers/cost.js";
+import { costOf } from "../costs/price.js";
 import { authorCandidates, REVIEWER_OF } from "./cross-review.js";
 import { nextOnLadder } from "./escalation-ladder.js";
 import type { RoutingHistory } from "./history.js";

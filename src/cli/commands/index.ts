@@ -13,6 +13,7 @@ const COMMANDS: readonly { readonly names: readonly string[]; load(): Promise<Re
   { names: ["validate"], load: async () => (await import("./validate.js")).registerValidate },
   { names: ["doctor"], load: async () => (await import("./doctor.js")).registerDoctor },
   { names: ["run", "resume"], load: async () => (await import("./run.js")).registerRun },
+  { names: ["land"], load: async () => (await import("./land.js")).registerLand },
   { names: ["gate"], load: async () => (await import("./gate.js")).registerGate },
   { names: ["status"], load: async () => (await import("./status.js")).registerStatus },
   { names: ["review", "abort"], load: async () => (await import("./review.js")).registerReview },
@@ -20,6 +21,7 @@ const COMMANDS: readonly { readonly names: readonly string[]; load(): Promise<Re
   { names: ["log"], load: async () => (await import("./log.js")).registerLog },
   { names: ["estimate"], load: async () => (await import("./estimate.js")).registerEstimate },
   { names: ["report"], load: async () => (await import("./report.js")).registerReport },
+  { names: ["serve"], load: async () => (await import("./serve.js")).registerServe },
   {
     names: ["import", "github"],
     load: async () => (await import("./github.js")).registerGithub,

@@ -2,6 +2,7 @@ import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import { basename, delimiter, isAbsolute, join, resolve } from "node:path";
 import { UserError } from "../../core/errors.js";
+import { MAX_OUTPUT_CHARS } from "../../core/ports.js";
 import type {
   ModelProvider,
   ModelRequest,
@@ -10,7 +11,6 @@ import type {
 } from "../../core/ports.js";
 import type { ModelSpec } from "../../core/project-config.js";
 import { ProviderError, type ProviderCheck } from "../../core/provider-errors.js";
-import { costOf } from "../cost.js";
 import type { CliDialect } from "./cli-dialect.js";
 import { processFailure, tail } from "./cli-failure.js";
 
@@ -85,6 +85,7 @@ export class CliProvider implements ModelProvider {
       ...(timeoutMs > 0 ? { timeoutMs } : {}),
       ...(invocation.input === undefined ? {} : { input: invocation.input }),
       ...(request.signal === undefined ? {} : { signal: request.signal }),
+      ...(request.track === undefined ? {} : { track: request.track }),
     });
     request.signal?.throwIfAborted();
     const failure = processFailure(this.spec, this.binary, result, {
@@ -93,11 +94,22 @@ export class CliProvider implements ModelProvider {
     });
     if (failure) throw failure;
     const answer = this.dialect.parse(this.spec, result);
+    if (answer instanceof ProviderError && result.truncated?.stdout === true) {
+      // The head of the output was dropped at the cap: say so, not "no result object".
+      throw new ProviderError(
+        "malformed_output",
+        this.spec.name,
+        `${this.binary} printed more than the ${String(MAX_OUTPUT_CHARS / (1024 * 1024))} MiB ` +
+          `output cap; its output was cut at the cap (only the last ` +
+          `${String(MAX_OUTPUT_CHARS / (1024 * 1024))} MiB kept) and its answer could not be read`,
+        { detail: answer.detail ?? answer.message },
+      );
+    }
     if (answer instanceof ProviderError) throw answer;
     return {
       text: answer.text,
       usage: answer.usage,
-      costUsd: answer.costUsd ?? costOf(answer.usage, this.spec.price),
+      ...(answer.costUsd === undefined ? {} : { costUsd: answer.costUsd }),
       modelId: answer.modelId ?? this.spec.model,
       durationMs: result.durationMs,
       transcript: result.stdout,
