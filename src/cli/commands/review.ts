@@ -6,8 +6,8 @@ import type { HumanDecision } from "../../core/state-machine.js";
 import { decideOnTask } from "../../engine/human-decision.js";
 import { TaskRecorder } from "../../engine/task-recorder.js";
 import type { CliContext, GlobalOptions } from "../context.js";
-import { findRepoRoot, hasState, outputFor, stateDbPath } from "../context.js";
-import { openSqliteStore } from "../../store/index.js";
+import { findRepoRoot, outputFor } from "../context.js";
+import { hasStateAt, locateState, openStore } from "../state-store.js";
 import type { Output } from "../output.js";
 import { openProject } from "../project.js";
 import type { OpenProject } from "../project.js";
@@ -92,9 +92,10 @@ export function decide(
 }
 
 /** Tasks awaiting a human; reads the state database only if there is one (creates nothing). */
-async function awaitingReview(repoRoot: string): Promise<TaskView[]> {
-  if (!hasState(repoRoot)) return [];
-  const store = await openSqliteStore(stateDbPath(repoRoot), { mustExist: true });
+async function awaitingReview(repoRoot: string, env: NodeJS.ProcessEnv): Promise<TaskView[]> {
+  const state = await locateState(repoRoot, env);
+  if (!hasStateAt(state)) return [];
+  const store = await openStore(state, { mustExist: true });
   try {
     const waiting: TaskView[] = [];
     for (const t of await store.listTasks()) {
@@ -143,7 +144,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
       const repoRoot = await findRepoRoot(ctx, global.repo);
       if (taskId === undefined) {
         if (decision !== undefined) throw new UserError("name the task to decide on");
-        printWaiting(out, await awaitingReview(repoRoot));
+        printWaiting(out, await awaitingReview(repoRoot, ctx.env));
         return;
       }
       const project = await openProject(repoRoot, ctx.env, { requireTasks: false });

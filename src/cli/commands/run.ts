@@ -19,6 +19,7 @@ import { ProgressBoard } from "../progress-board.js";
 interface RunOptions extends GlobalOptions {
   readonly task?: string;
   readonly batch?: boolean;
+  readonly allowEmptyGate?: boolean;
   readonly jobs?: string;
   readonly ignoreDeps?: boolean;
 }
@@ -137,7 +138,6 @@ export async function runTasks(
     await project.store.finishRun(run.id, runStatus);
     await observers.finish(runStatus);
   }
-  if (result === undefined) throw new Error("unreachable: the batch neither finished nor threw");
   const { outcomes, errors, blocked } = result;
   summarize(out, outcomes);
   for (const e of errors) out.err(`orchestrator: ${e.task.id}: ${messageOf(e.error)}`);
@@ -216,6 +216,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--batch", "run all tasks: each once its dependencies are DONE, by priority")
     .option("--jobs <n>", "tasks run at once (default: concurrency: in model_config.yaml, or 4)")
     .option("--ignore-deps", "with --task: start even though a dependency is not DONE")
+    .option("--allow-empty-gate", "run although quality_rules.yaml defines no checks")
     .option("--json", "print one JSON line per event")
     .action(async (options: RunOptions) => {
       const global = program.opts<GlobalOptions>();
@@ -228,6 +229,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
       }
       const project = await openProject(await findRepoRoot(ctx, global.repo), ctx.env, {
         runsModels: true,
+        refuseEmptyGate: options.allowEmptyGate !== true,
       });
       try {
         const jobs = parseJobs(options.jobs, project.config.models.concurrency);
