@@ -211,6 +211,35 @@ export const ResilienceSchema = z
   })
   .meta({ description: "How failed model calls are retried, replaced and cooled down." });
 
+/** `memory:` of model_config.yaml: where lessons are kept and how many reach a prompt. */
+export const MemorySchema = z
+  .strictObject({
+    backend: z.enum(["embedded", "rae"]).default("embedded").meta({
+      description:
+        "embedded: lessons in the state database (SQLite full-text search); rae: the RAE memory service over REST, falling back to embedded (default embedded).",
+    }),
+    token_budget: z.number().int().min(0).max(20000).default(600).meta({
+      description: "Tokens of recalled lessons put in a prompt; 0 turns recall off (default 600).",
+    }),
+    rae: z
+      .strictObject({
+        url: z.url().meta({ description: "Base URL of the RAE API, e.g. http://rae:8000." }),
+        api_key_env: z.string().default("RAE_API_KEY").meta({
+          description: "Environment variable holding the API key (default RAE_API_KEY).",
+        }),
+        tenant: z.string().min(1).meta({ description: "Sent as X-Tenant-Id." }),
+        project: z.string().min(1).optional().meta({
+          description: "RAE project the lessons go to (default: the repository's folder name).",
+        }),
+        timeout: DurationSchema.default("5s").meta({
+          description: "Longest wait for one RAE request (default 5s).",
+        }),
+      })
+      .optional()
+      .meta({ description: "The RAE service; required when backend is rae." }),
+  })
+  .meta({ description: "Lessons from earlier tasks, recalled into prompts (docs/MEMORY.md)." });
+
 /** `model_config.yaml`. */
 export const ModelConfigFileSchema = z
   .strictObject({
@@ -225,6 +254,7 @@ export const ModelConfigFileSchema = z
       .optional()
       .meta({ description: "Spending limits across all tasks per UTC day and month (USD)." }),
     resilience: ResilienceSchema.optional(),
+    memory: MemorySchema.optional(),
   })
   .meta({ title: "orchestrator model_config.yaml" });
 

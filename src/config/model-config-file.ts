@@ -12,6 +12,7 @@ import {
   ModelConfigFileSchema,
   RawModelSchema,
   RawRuleSchema,
+  MemorySchema,
   ResilienceSchema,
   RoutingSchema,
 } from "./file-schemas.js";
@@ -61,6 +62,7 @@ export async function readModelConfigFile(
     },
     ...budgetsOf(raw.budgets),
     ...resilienceOf(source, raw.resilience),
+    ...memoryOf(source, raw.memory),
   };
   checkLadder(source, config, Object.keys(rawModels));
 
@@ -180,6 +182,34 @@ function resilienceOf(source: SourceFile, raw: unknown): Pick<ModelsConfig, "res
       cooldownAfter: parsed.cooldown_after,
       cooldownMs: parseDuration(parsed.cooldown) ?? DEFAULT_RESILIENCE.cooldownMs,
       fallback: parsed.fallback,
+    },
+  };
+}
+
+/** `memory:` normalised; `backend: rae` without `rae:` is reported. */
+function memoryOf(source: SourceFile, raw: unknown): Pick<ModelsConfig, "memory"> {
+  if (raw === undefined) return {};
+  const parsed = MemorySchema.safeParse(raw).data;
+  if (parsed === undefined) return {};
+  if (parsed.backend === "rae" && parsed.rae === undefined) {
+    source.report(["memory", "rae"], "expected rae: { url, tenant } when backend is rae");
+  }
+  const rae = parsed.rae;
+  return {
+    memory: {
+      backend: parsed.backend,
+      tokenBudget: parsed.token_budget,
+      ...(rae === undefined
+        ? {}
+        : {
+            rae: {
+              url: rae.url,
+              apiKeyEnv: rae.api_key_env,
+              tenant: rae.tenant,
+              ...(rae.project === undefined ? {} : { project: rae.project }),
+              timeoutMs: parseDuration(rae.timeout) ?? 5000,
+            },
+          }),
     },
   };
 }

@@ -147,12 +147,36 @@ export const DEFAULT_RESILIENCE: ResilienceConfig = {
   fallback: true,
 };
 
+/** The RAE memory service (`memory.rae:`). */
+export interface RaeConfig {
+  readonly url: string;
+  /** Environment variable holding the API key. */
+  readonly apiKeyEnv: string;
+  readonly tenant: string;
+  /** Absent: the repository's folder name. */
+  readonly project?: string;
+  readonly timeoutMs: number;
+}
+
+/** Where lessons are kept and how many reach a prompt (`memory:` in model_config.yaml). */
+export interface MemoryConfig {
+  readonly backend: "embedded" | "rae";
+  /** Tokens of recalled lessons per prompt (about 4 characters per token); 0: no recall. */
+  readonly tokenBudget: number;
+  readonly rae?: RaeConfig;
+}
+
+/** The defaults of `memory:`. */
+export const DEFAULT_MEMORY: MemoryConfig = { backend: "embedded", tokenBudget: 600 };
+
 export interface ModelsConfig {
   readonly models: ReadonlyMap<string, ModelSpec>;
   readonly routing: RoutingConfig;
   readonly budgets?: BudgetsConfig;
   /** Absent: {@link DEFAULT_RESILIENCE}. */
   readonly resilience?: ResilienceConfig;
+  /** Absent: {@link DEFAULT_MEMORY}. */
+  readonly memory?: MemoryConfig;
 }
 
 export const QUALITY_LEVELS = ["TRIVIAL", "SMALL", "MEDIUM", "LARGE"] as const;

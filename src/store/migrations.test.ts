@@ -45,7 +45,19 @@ function rawExec(path: string, statements: string): void {
 }
 
 const ALL_VERSIONS = MIGRATIONS.map((m) => m.version);
-const TABLES = ["events", "leases", "runs", "schema_migrations", "sqlite_sequence", "tasks"];
+const FTS_TABLES = ["config", "content", "data", "docsize", "idx"].map((t) => `lessons_fts_${t}`);
+const TABLES = [
+  "events",
+  "leases",
+  "lessons",
+  "lessons_fts",
+  ...FTS_TABLES,
+  "memory_outbox",
+  "runs",
+  "schema_migrations",
+  "sqlite_sequence",
+  "tasks",
+];
 
 describe("store migrations", () => {
   it("numbers migrations 1..n", () => {
