@@ -50,7 +50,7 @@ export async function handleCodeReview(ctx: RunContext): Promise<void> {
       ctx,
       decision.model,
       {
-        ...codeReviewerPrompt(ctx, step, impl?.diff ?? "", impl?.summary ?? ""),
+        ...(await codeReviewerPrompt(ctx, step, impl?.diff ?? "", impl?.summary ?? "")),
         role: "code_reviewer",
         taskId: task.id,
         stepId: step.id,

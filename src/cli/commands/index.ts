@@ -7,6 +7,7 @@ import { registerExport } from "./export.js";
 import { registerGate } from "./gate.js";
 import { registerInit } from "./init.js";
 import { registerLog } from "./log.js";
+import { registerMemory } from "./memory.js";
 import { registerReport } from "./report.js";
 import { registerReview } from "./review.js";
 import { registerRun } from "./run.js";
@@ -24,6 +25,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerReview(program, ctx);
   registerExport(program, ctx);
   registerLog(program, ctx);
+  registerMemory(program, ctx);
   registerEstimate(program, ctx);
   registerReport(program, ctx);
   registerDemo(program, ctx);

@@ -7,6 +7,7 @@ import { TaskRecorder } from "../../engine/task-recorder.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, outputFor } from "../context.js";
 import type { Output } from "../output.js";
+import { rememberTask } from "../../memory/index.js";
 import { openProject } from "../project.js";
 import type { OpenProject } from "../project.js";
 
@@ -84,7 +85,10 @@ export async function decide(
   const task =
     project.config.tasks.find((t) => t.id === taskId) ?? (await project.store.getTask(taskId));
   if (!task) throw new UserError(`unknown task "${taskId}"`);
-  return project.engine().decide(task, decision, feedback);
+  const view = await project.engine().decide(task, decision, feedback);
+  // The human's decision is a lesson in itself, remembered at once.
+  await rememberTask(project.store, project.memory, taskId, null, Date.now());
+  return view;
 }
 
 export function registerReview(program: Command, ctx: CliContext): void {

@@ -10,6 +10,7 @@ import type { Output } from "../output.js";
 import { openProject } from "../project.js";
 import type { OpenProject } from "../project.js";
 import { startObservers } from "../observers.js";
+import { LESSON_STATES, rememberTask } from "../../memory/index.js";
 import { progressListener } from "../progress.js";
 
 interface RunOptions extends GlobalOptions {
@@ -78,6 +79,9 @@ export async function runTasks(
       }
       const outcome = await engine.runTask(task, run.id, signal);
       outcomes.push(outcome);
+      if (LESSON_STATES.has(outcome.status)) {
+        await rememberTask(project.store, project.memory, task.id, run.id, Date.now());
+      }
       status.set(task.id, outcome.status);
       if (outcome.interrupted) break;
     }
