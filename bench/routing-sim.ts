@@ -11,7 +11,7 @@
  */
 import type { TokenUsage } from "../src/core/events.js";
 import type { ModelSpec, ModelsConfig } from "../src/core/project-config.js";
-import { costOf } from "../src/providers/cost.js";
+import { costOf } from "../src/costs/price.js";
 import { authorCandidates } from "../src/routing/cross-review.js";
 import { nextOnLadder } from "../src/routing/escalation-ladder.js";
 import { RoutingHistory } from "../src/routing/history.js";
@@ -367,6 +367,17 @@ export function equalQualityOracle(
   target: number,
   name = "oracle=learned",
 ): Strategy {
+  return equalQualityOracles(ctx, steps)(target, name);
+}
+
+/**
+ * {@link equalQualityOracle} for any number of targets over the same steps: each situation's
+ * cost/success frontier is computed once.
+ */
+export function equalQualityOracles(
+  ctx: SimContext,
+  steps: readonly SimStep[],
+): (target: number, name: string) => Strategy {
   const cells = new Map<string, { count: number; plans: Plan[] }>();
   for (const step of steps) {
     const key = cellOf(step);
@@ -395,16 +406,18 @@ export function equalQualityOracle(
     for (const [key, cell] of cells) sum += cell.count * (chosen.get(key)?.success ?? 0);
     return sum / steps.length;
   };
-  let lo = 0;
-  let hi = 1;
-  while (success(pick(hi)) < target && hi < 1e9) hi *= 2;
-  for (let i = 0; i < 60; i++) {
-    const mid = (lo + hi) / 2;
-    if (success(pick(mid)) >= target) hi = mid;
-    else lo = mid;
-  }
-  const plans = pick(hi);
-  return planStrategy(name, (step) => plans.get(cellOf(step))?.seq ?? []);
+  return (target, name) => {
+    let lo = 0;
+    let hi = 1;
+    while (success(pick(hi)) < target && hi < 1e9) hi *= 2;
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (success(pick(mid)) >= target) hi = mid;
+      else lo = mid;
+    }
+    const plans = pick(hi);
+    return planStrategy(name, (step) => plans.get(cellOf(step))?.seq ?? []);
+  };
 }
 
 /**
@@ -503,6 +516,7 @@ export function learnedOptions(view: RouterView, seed: number): LearnedRouterOpt
     attempts: view.maxAttempts,
     explore: l.explore,
     priorWeight: l.prior_weight,
+    tolerance: l.tolerance,
     leakPenalty: l.leak_penalty,
     maxLeak: l.max_leak,
     exploreReviewer: l.explore_reviewer,

@@ -57,6 +57,7 @@ const LearnedSchema = z.strictObject({
   confidence: z.number().nonnegative().optional(),
   explore: probability.optional(),
   prior_weight: z.number().nonnegative().optional(),
+  tolerance: probability.optional(),
   leak_penalty: z.number().nonnegative().optional(),
   max_leak: probability.optional(),
   explore_reviewer: probability.optional(),

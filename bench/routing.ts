@@ -15,6 +15,12 @@ import { parseArgs } from "node:util";
 import type { StrategyResult } from "./routing-sim.js";
 import { equalOracleName, simulate } from "./routing-sim.js";
 import { parseWorkload } from "./routing-workload.js";
+import {
+  formatRandomTable,
+  randomTargetLines,
+  runRandomWorkloads,
+  summarise,
+} from "./routing-random-run.js";
 import type { Workload } from "./routing-workload.js";
 
 const DEFAULT_WORKLOAD = new URL("./routing/workload.json", import.meta.url);
@@ -147,6 +153,44 @@ export function targetLines(results: readonly StrategyResult[]): string[] {
     });
 }
 
+/** The seed of the first random workload of a reported run (tuning used others: the README). */
+export const RANDOM_REPORT_SEED = 7000;
+
+/** `--random-workloads K`: the median and worst case over K random workloads. */
+async function randomMain(
+  k: string,
+  values: { workload?: string; seed?: string; steps?: string; warmup: string; json: boolean },
+): Promise<void> {
+  const count = Number(k);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error("--random-workloads takes a positive integer");
+  const file = values.workload ?? DEFAULT_WORKLOAD;
+  const base = withSteps(parseWorkload(await readFile(file, "utf8")), values.steps);
+  const seed = values.seed === undefined ? RANDOM_REPORT_SEED : Number(values.seed);
+  const warmup = Number(values.warmup);
+  if (!Number.isInteger(seed)) throw new Error("--seed takes an integer");
+  if (!Number.isInteger(warmup) || warmup < 0)
+    throw new Error("--warmup takes a non-negative integer");
+  const runs = runRandomWorkloads(base, count, seed, warmup, (done) => {
+    if (!values.json) process.stderr.write(`\rworkload ${done}/${count}`);
+  });
+  if (!values.json) process.stderr.write("\n");
+  const summary = summarise(runs);
+  if (values.json) {
+    console.log(JSON.stringify({ seed, count, warmup, summary, runs }, null, 2));
+    return;
+  }
+  const steps = "mix" in base.steps ? base.steps.count : base.steps.length;
+  console.log(
+    `routing bench: ${count} random workloads (seeds ${seed}..${seed + count - 1}), ` +
+      `${steps} steps each` +
+      (warmup > 0 ? `; warm row after ${warmup} earlier run(s)` : "") +
+      "; median / worst over the workloads",
+  );
+  console.log(formatRandomTable(summary));
+  console.log(randomTargetLines(summary).join("\n"));
+}
+
 /** The workload with another number of steps drawn from its mix. */
 function withSteps(workload: Workload, steps: string | undefined): Workload {
   if (steps === undefined) return workload;
@@ -166,8 +210,13 @@ export async function main(argv: readonly string[]): Promise<void> {
       steps: { type: "string" },
       warmup: { type: "string", default: "1" },
       json: { type: "boolean", default: false },
+      "random-workloads": { type: "string" },
     },
   });
+  if (values["random-workloads"] !== undefined) {
+    await randomMain(values["random-workloads"], values);
+    return;
+  }
   const file = values.workload ?? DEFAULT_WORKLOAD;
   const workload = withSteps(parseWorkload(await readFile(file, "utf8")), values.steps);
   const seed = values.seed === undefined ? workload.seed : Number(values.seed);

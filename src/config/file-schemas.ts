@@ -78,7 +78,27 @@ export type TaskDefaults = z.output<typeof TaskDefaultsSchema>;
 
 export const TaskListSchema = z.array(RawTaskSchema);
 
+const REPO_SLUG = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const RepoSlugSchema = z
+  .string()
+  .regex(REPO_SLUG, {
+    error: (iss) => `expected OWNER/NAME, found ${describeValue(iss.input)}`,
+  })
+  .meta({ description: "A GitHub repository as OWNER/NAME." });
+
+/** `source:` of tasks.yaml: where `orchestrator github sync` imports tasks from. */
+export const TaskSourceSchema = z
+  .strictObject({
+    github: z.strictObject({
+      repo: RepoSlugSchema,
+      label: nonEmpty("Only issues with this label (default: orchestrator).").optional(),
+      state: z.enum(["open", "closed", "all"]).default("open"),
+    }),
+  })
+  .meta({ description: "A standing import: issues of a GitHub repository become tasks." });
+
 export const TasksObjectSchema = z.strictObject({
+  source: TaskSourceSchema.optional(),
   repos: z
     .record(z.string(), nonEmpty("Path of the repository, relative to this repository's root."))
     .optional()
@@ -165,14 +185,15 @@ export const RoutingSchema = z.strictObject({
   learned: z
     .strictObject({
       min_samples: z.number().int().min(1).optional().meta({
-        description: "Attempts a model needs in a situation before it is trusted (default 10).",
+        description: "Attempts a model needs in a situation before it is trusted (default 5).",
       }),
       success_threshold: z.number().gt(0).max(1).optional().meta({
         description:
           "Lower bound of a step's success within its attempts a trusted model must reach (default 0.8, the seed's).",
       }),
       explore: z.number().min(0).max(1).optional().meta({
-        description: "Chance of trying a cheaper model that is not trusted yet (default 0.5).",
+        description:
+          "Chance of trying a cheaper model that is not trusted yet (default 1: whenever its draw favours it).",
       }),
       prior_weight: z.number().min(0).optional().meta({
         description:
@@ -239,6 +260,101 @@ export const MemorySchema = z
       .meta({ description: "The RAE service; required when backend is rae." }),
   })
   .meta({ description: "Lessons from earlier tasks, recalled into prompts (docs/MEMORY.md)." });
+export const NOTIFY_EVENTS = ["awaiting_human", "budget", "batch_finished", "anomaly"] as const;
+
+/** One webhook of `notify.webhooks`. */
+export const WebhookSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).meta({
+    description: "Where to POST; use ${VAR} for secret URLs such as Slack's.",
+  }),
+  format: z.enum(["json", "slack"]).default("json").meta({
+    description: "json: the orchestrator's own payload; slack: a Slack-compatible {text, blocks}.",
+  }),
+  name: z.string().min(1).optional().meta({
+    description: "Shown in events and logs instead of the URL (default webhook-N).",
+  }),
+  events: z
+    .array(z.enum(NOTIFY_EVENTS))
+    .min(1)
+    .optional()
+    .meta({ description: "Which notifications this webhook gets (default all)." }),
+  headers: z
+    .record(z.string(), z.string())
+    .optional()
+    .meta({ description: "Extra request headers, e.g. Authorization: Bearer ${TOKEN}." }),
+});
+
+/** `notify:` of model_config.yaml: webhooks told when a human or a budget needs attention. */
+export const NotifySchema = z
+  .strictObject({
+    webhooks: z.array(WebhookSchema).default([]),
+    dashboard_url: z
+      .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
+      .optional()
+      .meta({
+        description:
+          "Base URL of `orchestrator serve`, for links to the task (e.g. http://host:7420/).",
+      }),
+    anomaly_factor: z.number().gt(1).default(3).meta({
+      description:
+        "A task or step is an anomaly when its duration or cost is above the historical 95th percentile times this (default 3).",
+    }),
+    anomaly_min_samples: z.number().int().min(1).default(5).meta({
+      description: "Finished tasks or steps needed before anomalies are judged (default 5).",
+    }),
+    max_attempts: z.number().int().min(1).max(10).default(4).meta({
+      description: "Delivery attempts per webhook, with exponential backoff (default 4).",
+    }),
+    base_delay: DurationSchema.default("1s").meta({
+      description: "First backoff between delivery attempts, doubled each time (default 1s).",
+    }),
+  })
+  .meta({ description: "Webhook notifications: awaiting a human, budgets, batch end, anomalies." });
+/** `github:` of model_config.yaml: pull requests out, decisions in (docs/GITHUB.md). */
+export const GithubSchema = z
+  .strictObject({
+    repo: RepoSlugSchema,
+    api_url: z
+      .url()
+      .default("https://api.github.com")
+      .meta({ description: "REST API root; GitHub Enterprise: https://HOST/api/v3." }),
+    remote: nonEmpty("Git remote task branches are pushed to (default: origin).").default("origin"),
+    base: nonEmpty("Branch pull requests target (default: the task's base branch).").optional(),
+    labels: z.array(z.string().min(1)).default([]).meta({ description: "Labels put on PRs." }),
+    reviewers: z
+      .array(z.string().min(1))
+      .default([])
+      .meta({ description: "GitHub users asked to review each PR." }),
+    draft_on_human: z
+      .boolean()
+      .default(true)
+      .meta({ description: "Open the PR as a draft when the task needed a human decision." }),
+    token_env: nonEmpty("Variable holding the token (default: GITHUB_TOKEN).").default(
+      "GITHUB_TOKEN",
+    ),
+    app: z
+      .strictObject({
+        app_id_env: nonEmpty("Variable holding the App id.").default("GITHUB_APP_ID"),
+        installation_id_env: nonEmpty("Variable holding the installation id.").default(
+          "GITHUB_APP_INSTALLATION_ID",
+        ),
+        private_key_env: nonEmpty("Variable holding the App's PEM private key.").default(
+          "GITHUB_APP_PRIVATE_KEY",
+        ),
+      })
+      .optional()
+      .meta({ description: "Authenticate as a GitHub App installation instead of a token." }),
+    task_labels: z
+      .strictObject({
+        risk_prefix: z.string().default("risk:"),
+        area_prefix: z.string().default("area:"),
+        priority_prefix: z.string().default("priority:"),
+      })
+      .prefault({})
+      .meta({ description: "How issue labels map to risk, area and priority." }),
+  })
+  .meta({ description: "GitHub: issues in, pull requests and comments out." });
+export type RawGithub = z.output<typeof GithubSchema>;
 
 /** `model_config.yaml`. */
 export const ModelConfigFileSchema = z
@@ -255,6 +371,8 @@ export const ModelConfigFileSchema = z
       .meta({ description: "Spending limits across all tasks per UTC day and month (USD)." }),
     resilience: ResilienceSchema.optional(),
     memory: MemorySchema.optional(),
+    notify: NotifySchema.optional(),
+    github: GithubSchema.optional(),
   })
   .meta({ title: "orchestrator model_config.yaml" });
 

@@ -9,7 +9,10 @@ import { isFile } from "./file-checks.js";
 import { modelSpecFromRaw, routingRuleFromRaw } from "./raw-config.js";
 import type { RawModel } from "./file-schemas.js";
 import {
+  GithubSchema,
   ModelConfigFileSchema,
+  NOTIFY_EVENTS,
+  NotifySchema,
   RawModelSchema,
   RawRuleSchema,
   MemorySchema,
@@ -63,6 +66,8 @@ export async function readModelConfigFile(
     ...budgetsOf(raw.budgets),
     ...resilienceOf(source, raw.resilience),
     ...memoryOf(source, raw.memory),
+    ...notifyOf(raw.notify),
+    ...githubOf(raw.github),
   };
   checkLadder(source, config, Object.keys(rawModels));
 
@@ -161,6 +166,40 @@ function budgetsOf(raw: unknown): Pick<ModelsConfig, "budgets"> {
   };
 }
 
+function githubOf(raw: unknown): Pick<ModelsConfig, "github"> {
+  if (raw === undefined) return {};
+  const g = GithubSchema.safeParse(raw).data;
+  if (g === undefined) return {};
+  const [owner = "", name = ""] = g.repo.split("/");
+  return {
+    github: {
+      owner,
+      name,
+      apiUrl: g.api_url.replace(/\/+$/, ""),
+      remote: g.remote,
+      ...(g.base === undefined ? {} : { base: g.base }),
+      labels: g.labels,
+      reviewers: g.reviewers,
+      draftOnHuman: g.draft_on_human,
+      tokenEnv: g.token_env,
+      ...(g.app === undefined
+        ? {}
+        : {
+            app: {
+              appIdEnv: g.app.app_id_env,
+              installationIdEnv: g.app.installation_id_env,
+              privateKeyEnv: g.app.private_key_env,
+            },
+          }),
+      taskLabels: {
+        riskPrefix: g.task_labels.risk_prefix,
+        areaPrefix: g.task_labels.area_prefix,
+        priorityPrefix: g.task_labels.priority_prefix,
+      },
+    },
+  };
+}
+
 /** `resilience:` in milliseconds; a `base_delay` longer than `max_delay` is reported. */
 function resilienceOf(source: SourceFile, raw: unknown): Pick<ModelsConfig, "resilience"> {
   if (raw === undefined) return {};
@@ -210,6 +249,29 @@ function memoryOf(source: SourceFile, raw: unknown): Pick<ModelsConfig, "memory"
               timeoutMs: parseDuration(rae.timeout) ?? 5000,
             },
           }),
+    },
+  };
+}
+
+/** `notify:` with defaults filled in; problems were reported by the file's validation. */
+function notifyOf(raw: unknown): Pick<ModelsConfig, "notify"> {
+  if (raw === undefined) return {};
+  const parsed = NotifySchema.safeParse(raw).data;
+  if (parsed === undefined) return {};
+  return {
+    notify: {
+      webhooks: parsed.webhooks.map((w, i) => ({
+        name: w.name ?? `webhook-${i + 1}`,
+        url: w.url,
+        format: w.format,
+        events: w.events ?? NOTIFY_EVENTS,
+        headers: w.headers ?? {},
+      })),
+      ...(parsed.dashboard_url === undefined ? {} : { dashboardUrl: parsed.dashboard_url }),
+      anomalyFactor: parsed.anomaly_factor,
+      anomalyMinSamples: parsed.anomaly_min_samples,
+      maxAttempts: parsed.max_attempts,
+      baseDelayMs: parseDuration(parsed.base_delay) ?? 1000,
     },
   };
 }

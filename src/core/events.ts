@@ -121,6 +121,18 @@ export const GateCheckResultSchema = z.object({
 });
 export type GateCheckResult = z.infer<typeof GateCheckResultSchema>;
 
+/** What the GitHub integration did for a task (docs/GITHUB.md). */
+export const GITHUB_ACTIONS = [
+  "issue_closed",
+  "branch_pushed",
+  "pr_opened",
+  "pr_updated",
+  "issue_commented",
+  "command_accepted",
+  "command_refused",
+] as const;
+export type GithubAction = (typeof GITHUB_ACTIONS)[number];
+
 /** Everything the event log records, by `type`. Payloads are validated on read and write. */
 export const EventBodySchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("task.registered"), task: TaskSchema }),
@@ -156,6 +168,8 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     response: z.string(),
     usage: TokenUsageSchema,
     costUsd: z.number().nonnegative(),
+    /** Where `costUsd` came from: the vendor's own figure or the model's price table. */
+    costSource: z.enum(["vendor", "prices"]).optional(),
     durationMs: z.number().nonnegative(),
     ok: z.boolean(),
     error: z.string().optional(),
@@ -269,6 +283,35 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     queued: z.number().int().nonnegative(),
     delivered: z.number().int().nonnegative(),
     error: z.string().optional(),
+  }),
+  z.object({
+    /** A webhook notification and how its delivery went (recorded after the last try). */
+    type: z.literal("notification"),
+    kind: z.enum(["awaiting_human", "budget_warning", "budget_limit", "batch_finished", "anomaly"]),
+    /** Identifies what was notified, so it is sent once even across processes. */
+    key: z.string(),
+    /** The webhook's name (never its URL, which may hold a secret). */
+    sink: z.string(),
+    title: z.string(),
+    ok: z.boolean(),
+    attempts: z.number().int().positive(),
+    /** The last HTTP status, or null when no answer came. */
+    status: z.number().int().nullable(),
+    error: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal("github"),
+    action: z.enum(GITHUB_ACTIONS),
+    issue: z.number().int().positive().optional(),
+    pr: z.number().int().positive().optional(),
+    /** The comment a human decision came from, or the comment the orchestrator wrote. */
+    commentId: z.number().int().optional(),
+    user: z.string().optional(),
+    url: z.string().optional(),
+    /** The pushed commit, the decision taken, or why a command was refused. */
+    detail: z.string().optional(),
+    /** When the escalation a comment answers was recorded (ms since the epoch). */
+    escalationAt: z.number().optional(),
   }),
 ]);
 export type EventBody = z.infer<typeof EventBodySchema>;

@@ -1,29 +1,34 @@
-import type { GateCheckResult } from "./events.js";
+import type { EventBody, GateCheckResult } from "./events.js";
 import type { QualityLevel } from "./project-config.js";
 import type { Risk } from "./task.js";
 
-/** What one gate run found: the engine's view of the quality gate. */
+/** What the gate records about its baseline: the fields of the `gate.baseline` event. */
+export type GateBaselineRecord = Omit<Extract<EventBody, { type: "gate.baseline" }>, "type">;
+
+/**
+ * The verdict of a gate run: one shape for the gate's own functions, the engine's `GatePort`
+ * and `orchestrator gate`. A fake gate in a test may leave the optional fields out.
+ */
 export interface GateOutcome {
   readonly passed: boolean;
+  /** One per check run, in level order. */
   readonly checks: GateCheckResult[];
+  /** "" when passed; otherwise a short report of the failed checks for the implementer. */
   readonly feedback: string;
   /** The level that ran, when the gate chose it (`choose`); else the requested one. */
   readonly level?: QualityLevel;
   readonly levelReason?: string;
   /** A `breaking` check failed: escalate instead of retrying. */
   readonly breaking?: boolean;
+  /** The base commit the run was compared with. */
+  readonly baseSha?: string;
+  /** The baseline it was compared with; absent when no check of the level has a report. */
+  readonly baseline?: GateBaselineRecord;
 }
 
-/** What the gate records about its baseline (the `gate.baseline` event). */
-export interface GateBaselineRecord {
-  readonly sha: string;
-  readonly configHash: string;
-  readonly file: string;
-  readonly checks: string[];
-  readonly ran: string[];
-  readonly reused: boolean;
-  readonly durationMs: number;
-}
+/** A {@link GateOutcome} whose fields `K` the producer always sets. */
+export type GateOutcomeWith<K extends keyof GateOutcome> = GateOutcome &
+  Required<Pick<GateOutcome, K>>;
 
 /** What the gate prepares when a task starts (`GatePort.prepare`). */
 export interface GatePrepareInput {

@@ -118,7 +118,10 @@ export interface ModelRequest {
 export interface ModelResponse {
   readonly text: string;
   readonly usage: TokenUsage;
-  /** The vendor's own cost figure when it reports one; otherwise computed from prices. */
+  /**
+   * The vendor's own cost figure when it reports one (Claude Code's `total_cost_usd`). Adapters
+   * never price usage themselves: the engine does, once per call (`costOfCall` in costs/).
+   */
   readonly costUsd?: number;
   /** The model that actually answered, as the vendor names it. */
   readonly modelId: string;

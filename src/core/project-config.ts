@@ -99,11 +99,11 @@ export interface RoutingConfig {
 
 /** `routing.learned`: how much history the learned policy needs and how it explores. */
 export interface LearnedSettings {
-  /** Attempts (or reviews) a model needs in a situation before it is trusted (default 10). */
+  /** Attempts (or reviews) a model needs in a situation before it is trusted (default 5). */
   readonly minSamples?: number;
   /** Lower bound of a step's success within its attempts a trusted model must reach (0.8). */
   readonly successThreshold?: number;
-  /** Chance of trying a cheaper model that is not trusted yet (default 0.5). */
+  /** Chance of trying a cheaper model that is not trusted yet (default 1: whenever its draw favours it). */
   readonly explore?: number;
   /** Pseudo-attempts borrowed from the same risk in other areas as a prior (default 8). */
   readonly priorWeight?: number;
@@ -168,6 +168,57 @@ export interface MemoryConfig {
 
 /** The defaults of `memory:`. */
 export const DEFAULT_MEMORY: MemoryConfig = { backend: "embedded", tokenBudget: 600 };
+/** What a notification is about; a webhook may subscribe to some of them only. */
+export type NotifyEventKind = "awaiting_human" | "budget" | "batch_finished" | "anomaly";
+
+/** One webhook of `notify.webhooks`. */
+export interface WebhookConfig {
+  readonly name: string;
+  readonly url: string;
+  readonly format: "json" | "slack";
+  readonly events: readonly NotifyEventKind[];
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** `notify:` of model_config.yaml. */
+export interface NotifyConfig {
+  readonly webhooks: readonly WebhookConfig[];
+  /** Base URL of the dashboard, for links; absent: no link. */
+  readonly dashboardUrl?: string;
+  readonly anomalyFactor: number;
+  readonly anomalyMinSamples: number;
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+}
+
+/** `github:` of model_config.yaml, normalised. */
+export interface GithubConfig {
+  readonly owner: string;
+  readonly name: string;
+  /** REST API root without a trailing slash. */
+  readonly apiUrl: string;
+  /** Git remote that task branches are pushed to. */
+  readonly remote: string;
+  /** Branch pull requests target; absent: the task's base branch. */
+  readonly base?: string;
+  readonly labels: readonly string[];
+  readonly reviewers: readonly string[];
+  readonly draftOnHuman: boolean;
+  /** Environment variable holding the token. */
+  readonly tokenEnv: string;
+  /** Environment variables of a GitHub App installation, when one authenticates instead. */
+  readonly app?: {
+    readonly appIdEnv: string;
+    readonly installationIdEnv: string;
+    readonly privateKeyEnv: string;
+  };
+  /** Label prefixes that set an imported task's risk, area and priority. */
+  readonly taskLabels: {
+    readonly riskPrefix: string;
+    readonly areaPrefix: string;
+    readonly priorityPrefix: string;
+  };
+}
 
 export interface ModelsConfig {
   readonly models: ReadonlyMap<string, ModelSpec>;
@@ -177,6 +228,10 @@ export interface ModelsConfig {
   readonly resilience?: ResilienceConfig;
   /** Absent: {@link DEFAULT_MEMORY}. */
   readonly memory?: MemoryConfig;
+  /** Absent: no notifications. */
+  readonly notify?: NotifyConfig;
+  /** Absent: no GitHub integration. */
+  readonly github?: GithubConfig;
 }
 
 export const QUALITY_LEVELS = ["TRIVIAL", "SMALL", "MEDIUM", "LARGE"] as const;

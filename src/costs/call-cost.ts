@@ -1,7 +1,7 @@
 import type { TokenUsage } from "../core/events.js";
 import type { Prices } from "../core/project-config.js";
 import type { Role } from "../core/task.js";
-import { costOf } from "../providers/cost.js";
+import { costOf } from "./price.js";
 
 /** The cost of one call and where the figure came from. */
 export interface CallCost {

@@ -1,7 +1,7 @@
 import type { StoredEvent } from "../core/events.js";
 import type { ModelSpec } from "../core/project-config.js";
 import type { Role } from "../core/task.js";
-import { costOf } from "../providers/cost.js";
+import { costOf } from "./price.js";
 import { ledgerCalls } from "./ledger.js";
 
 /** Roles whose calls are made once per step (per attempt); the others once per plan round. */

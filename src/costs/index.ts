@@ -16,6 +16,7 @@ export {
   EXPECTED_OUTPUT_TOKENS,
 } from "./call-cost.js";
 export type { CallCost } from "./call-cost.js";
+export { costOf, LONG_CONTEXT_TOKENS } from "./price.js";
 export {
   costHistory,
   estimateTask,

@@ -1,7 +1,7 @@
 import type { StoredEvent, TokenUsage } from "../core/events.js";
 import type { ModelSpec } from "../core/project-config.js";
 import type { Role } from "../core/task.js";
-import { costOf } from "../providers/cost.js";
+import { costOf } from "./price.js";
 
 /** Sums over a group of model calls. */
 export interface LedgerTotals {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { costOf } from "../providers/cost.js";
+import { costOf } from "./price.js";
 import { lookupPrice, priceTableFromLiteLLM } from "./price-table.js";
 
 /** An excerpt in the shape of LiteLLM's model_prices_and_context_window.json. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Prices } from "../core/project-config.js";
-import { costOf } from "../providers/cost.js";
+import { costOf } from "./price.js";
 import { normalizeUsage, UsageFormatError } from "./usage.js";
 
 const sonnet: Prices = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 };

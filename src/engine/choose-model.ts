@@ -1,6 +1,12 @@
 import type { ModelSpec } from "../core/project-config.js";
-import type { RouteRequest, Rng } from "../routing/index.js";
-import { nextOnLadder, routeByRules, routeLearned, seededRng } from "../routing/index.js";
+import type { RouteRequest, Rng, RoutingHistory } from "../routing/index.js";
+import {
+  nextOnLadder,
+  routeByRules,
+  routeLearned,
+  routingHistory,
+  seededRng,
+} from "../routing/index.js";
 import type { RunContext } from "./step-context.js";
 
 /** A stable seed from the decision's coordinates, so a replayed decision comes out the same. */
@@ -16,6 +22,15 @@ function decisionRng(ctx: RunContext, req: RouteRequest, attempt: number): Rng {
 }
 
 /**
+ * What the learned policy learns from: the other tasks' outcomes as they were when this task
+ * started, and this task's own up to now. A retry thus knows that the attempt before it
+ * failed, instead of trusting the failed model on its record from before the task.
+ */
+function historyNow(ctx: RunContext): RoutingHistory | undefined {
+  return ctx.history?.plus(routingHistory(ctx.recorder.events));
+}
+
+/**
  * The code reviewer of a change: with `strategy: learned`, the learned policy's choice (the
  * cheapest model of another family whose reviews have proved reliable in the situation, else
  * the rules' reviewer); else the rules. The bench simulates this same function.
@@ -26,8 +41,9 @@ export function chooseCodeReviewer(
   attempt: number,
 ): { model: ModelSpec; reason: string } {
   const { models } = ctx.deps.config;
-  if (ctx.history !== undefined) {
-    const decision = routeLearned(models, ctx.history, req, {
+  const history = historyNow(ctx);
+  if (history !== undefined) {
+    const decision = routeLearned(models, history, req, {
       ...models.routing.learned,
       rng: decisionRng(ctx, req, attempt),
     });
@@ -53,8 +69,9 @@ export function chooseAuthor(
     const step = nextOnLadder(models, ladder, options.previous, req);
     return { model: step.model, reason: step.reason };
   }
-  if (ctx.history !== undefined) {
-    const decision = routeLearned(models, ctx.history, req, {
+  const history = historyNow(ctx);
+  if (history !== undefined) {
+    const decision = routeLearned(models, history, req, {
       ...models.routing.learned,
       rng: decisionRng(ctx, req, options.attempt),
       // The step's success is judged within the attempts it has left, this one included.

@@ -85,6 +85,8 @@ describe("engine with scripted models", () => {
     const reviewers = calls.filter((c) => c.role.endsWith("reviewer")).map((c) => c.model);
     expect(new Set(reviewers)).toEqual(new Set(["gemini"]));
     expect(outcome.view.costUsd).toBeGreaterThan(0);
+    // The scripted models report no cost of their own: the engine priced every call.
+    expect(calls.every((c) => c.costSource === "prices" && c.costUsd > 0)).toBe(true);
   });
 
   it("sends a plan back for revision, then proceeds when it is approved", async () => {

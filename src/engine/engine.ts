@@ -177,7 +177,11 @@ export class Engine {
       learned || limitsAcrossTasks(models.budgets) ? await allEvents(this.deps.store) : undefined;
     return {
       budget: openTaskBudget(task, this.deps.clock, models.budgets, everything ?? recorder.events),
-      history: learned && everything ? routingHistory(everything) : undefined,
+      // Other tasks only: the learned policy adds this task's own events as they come.
+      history:
+        learned && everything
+          ? routingHistory(everything.filter((e) => e.taskId !== task.id))
+          : undefined,
     };
   }
 

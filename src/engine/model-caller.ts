@@ -8,6 +8,7 @@ import type {
   ModelResilience,
   ResilienceEvent,
 } from "../providers/resilience/index.js";
+import { costOfCall } from "../costs/index.js";
 import { classifyError, sameTierAlternatives } from "../providers/resilience/index.js";
 import type { RouteRequest } from "../routing/index.js";
 import { canBeReviewed } from "../routing/cross-review.js";
@@ -117,7 +118,8 @@ async function attemptOnce(
     providerKind = provider.kind;
     const env = deps.childEnv?.(request.taskId, provider.kind);
     const response = await provider.complete(env ? { ...request, env } : request);
-    spentUsd = response.costUsd ?? 0;
+    const cost = costOfCall(response.usage, spec.price, response.costUsd);
+    spentUsd = cost.usd;
     const transcript = await saveTranscript(deps.runDir, spec, request, response.transcript);
     await deps.recorder.record({
       ...base,
@@ -125,7 +127,8 @@ async function attemptOnce(
       modelId: response.modelId,
       response: response.text,
       usage: response.usage,
-      costUsd: response.costUsd ?? 0,
+      costUsd: cost.usd,
+      costSource: cost.source,
       durationMs: response.durationMs,
       ok: true,
       ...(transcript === undefined ? {} : { transcript }),

@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { UserError } from "../core/errors.js";
+import type { GateBaselineRecord } from "../core/gate-port.js";
 import type { ProcessRunner } from "../core/ports.js";
 import { QUALITY_LEVELS, type CheckSpec, type QualityConfig } from "../core/project-config.js";
 import type { CheckRunData } from "./compare-check.js";
@@ -30,20 +31,9 @@ export const BaselineFileSchema = z.object({
 });
 export type BaselineFile = z.infer<typeof BaselineFileSchema>;
 
-/** What the `gate.baseline` event records. */
-export interface BaselineRecord {
-  readonly sha: string;
-  readonly configHash: string;
-  readonly file: string;
-  readonly checks: string[];
-  readonly ran: string[];
-  readonly reused: boolean;
-  readonly durationMs: number;
-}
-
 export interface Baseline {
   readonly runs: ReadonlyMap<string, CheckRunData>;
-  readonly record: BaselineRecord;
+  readonly record: GateBaselineRecord;
 }
 
 /**
@@ -177,7 +167,7 @@ export async function ensureBaseline(options: BaselineOptions): Promise<Baseline
   const configHash = qualityConfigHash(options.quality);
   const file = baselineFile(options.mainRoot, options.sha, configHash);
   const names = options.checks.map((c) => c.name);
-  const record = (saved: BaselineFile | undefined, ran: string[]): BaselineRecord => ({
+  const record = (saved: BaselineFile | undefined, ran: string[]): GateBaselineRecord => ({
     sha: options.sha,
     configHash,
     file,

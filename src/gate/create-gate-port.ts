@@ -34,17 +34,9 @@ export function createGatePort(runner: ProcessRunner, quality: QualityConfig): G
     constraints,
     onBaseline,
   }) => {
-    if (baseSha === undefined) {
-      const result = await runGate({ cwd, quality, level, runner, logDir, signal });
-      return {
-        passed: result.passed,
-        checks: result.checks,
-        feedback: result.feedback,
-        level,
-        breaking: result.breaking,
-      };
-    }
-    const result = await runGateAgainstBase({
+    // The gate's functions return the port's own shape (GateOutcome): nothing to translate.
+    if (baseSha === undefined) return runGate({ cwd, quality, level, runner, logDir, signal });
+    return runGateAgainstBase({
       runner,
       quality,
       cwd,
@@ -60,14 +52,6 @@ export function createGatePort(runner: ProcessRunner, quality: QualityConfig): G
       onBaseline,
       mainRoot: await mainRootOf(cwd),
     });
-    return {
-      passed: result.passed,
-      checks: result.checks,
-      feedback: result.feedback,
-      level: result.level,
-      levelReason: result.levelReason,
-      breaking: result.breaking,
-    };
   };
   return Object.assign(gate, {
     prepare: async ({ cwd, baseSha, logDir, signal }: GatePrepareInput): Promise<void> => {

@@ -6,17 +6,11 @@ export {
   runGate,
   checksOf,
   type GateInput,
-  type GateResult,
+  type LevelOutcome,
   type GateComparison,
 } from "./run-level-checks.js";
-export { runGateAgainstBase, type GateRunRequest, type GateRunResult } from "./run-against-base.js";
-export {
-  ensureBaseline,
-  qualityConfigHash,
-  baselineFile,
-  type Baseline,
-  type BaselineRecord,
-} from "./baseline.js";
+export { runGateAgainstBase, type GateRunRequest, type BaseOutcome } from "./run-against-base.js";
+export { ensureBaseline, qualityConfigHash, baselineFile, type Baseline } from "./baseline.js";
 export { chooseLevel, taskLevel, isDocFile, type LevelInput, type LevelChoice } from "./levels.js";
 export { describeChange, type WorkingChange } from "./change.js";
 export { withDetachedWorktree, copyWorkingState, ensureCacheDir } from "./gate-worktree.js";
@@ -26,3 +20,11 @@ export { detectHook, type DetectedHook } from "./hooks.js";
 export { condenseOutput } from "./condense.js";
 export { resolveBundledEslint } from "./eslint-bin.js";
 export { createGatePort } from "./create-gate-port.js";
+export {
+  gateWorkingTree,
+  defaultGateBase,
+  commitOf,
+  workingTreeGateLogDir,
+  type GateBase,
+  type WorkingTreeGateRequest,
+} from "./working-tree-gate.js";

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTempRepo, type TempRepo } from "../../test/workspace/temp-repo.js";
 import type { CheckSpec, QualityConfig, QualityLevel } from "../core/project-config.js";
 import { runGateAgainstBase, type GateRunRequest } from "./run-against-base.js";
-import type { BaselineRecord } from "./baseline.js";
+import type { GateBaselineRecord } from "../core/gate-port.js";
 
 let repo: TempRepo | undefined;
 afterEach(async () => {
@@ -100,7 +100,7 @@ describe("the gate against a baseline", () => {
   it("passes when only pre-existing failures and warnings remain, and caches the baseline", async () => {
     const { r, base } = await baseRepo();
     await r.write("src/lib.js", "a\nb\nc\nd\ne\n");
-    const records: BaselineRecord[] = [];
+    const records: GateBaselineRecord[] = [];
     const first = await gate(r, base, { onBaseline: (b) => Promise.resolve(void records.push(b)) });
     expect(first.feedback).toBe("");
     expect(first.passed).toBe(true);

@@ -4,10 +4,11 @@ import type { QualityConfig, QualityLevel } from "../core/project-config.js";
 import { parseConstraint } from "../core/task.js";
 import { Git } from "../workspace/index.js";
 import { resolveMainWorktree } from "../workspace/worktree-list.js";
-import { ensureBaseline, prewarmBaseline, type Baseline, type BaselineRecord } from "./baseline.js";
+import type { GateBaselineRecord, GateOutcomeWith } from "../core/gate-port.js";
+import { ensureBaseline, prewarmBaseline, type Baseline } from "./baseline.js";
 import { describeChange, listUntracked } from "./change.js";
 import { chooseLevel, type LevelInput } from "./levels.js";
-import { checksOf, runGate, type GateResult } from "./run-level-checks.js";
+import { checksOf, runGate } from "./run-level-checks.js";
 
 /** A gate run against the baseline of a base commit, as the engine and `orchestrator gate` do it. */
 export interface GateRunRequest {
@@ -30,7 +31,7 @@ export interface GateRunRequest {
   /** Apply `NN%+ test coverage` on this run (the task's final step). */
   readonly coverageConstraint?: boolean | undefined;
   /** Called once the baseline is ready, to record it before the checks run. */
-  readonly onBaseline?: ((record: BaselineRecord) => Promise<void>) | undefined;
+  readonly onBaseline?: ((record: GateBaselineRecord) => Promise<void>) | undefined;
   /**
    * The root of the repository's main worktree, when the caller knows it (the engine asks once
    * per task, not once per gate); else found from `cwd`.
@@ -38,12 +39,8 @@ export interface GateRunRequest {
   readonly mainRoot?: string | undefined;
 }
 
-export interface GateRunResult extends GateResult {
-  readonly levelReason: string;
-  readonly baseSha: string;
-  /** Undefined when no check of the level has a report. */
-  readonly baseline: BaselineRecord | undefined;
-}
+/** A gate run against a base: it also says why the level was chosen and what it compared with. */
+export type BaseOutcome = GateOutcomeWith<"level" | "breaking" | "levelReason" | "baseSha">;
 
 function constraintsOf(texts: readonly string[]): { coverageMin?: number; zeroWarnings: boolean } {
   let coverageMin: number | undefined;
@@ -61,7 +58,7 @@ function constraintsOf(texts: readonly string[]): { coverageMin?: number; zeroWa
  * reports (running them in a detached worktree when the cache does not), then runs the level's
  * checks in `cwd` and compares them with it.
  */
-export async function runGateAgainstBase(request: GateRunRequest): Promise<GateRunResult> {
+export async function runGateAgainstBase(request: GateRunRequest): Promise<BaseOutcome> {
   const { runner, cwd, baseSha } = request;
   const stepRef =
     "fixed" in request.level || request.level.stepRef === baseSha
@@ -128,7 +125,12 @@ export async function runGateAgainstBase(request: GateRunRequest): Promise<GateR
       zeroWarnings: constraints.zeroWarnings,
     },
   });
-  return { ...result, levelReason, baseSha, baseline: baseline?.record };
+  return {
+    ...result,
+    levelReason,
+    baseSha,
+    ...(baseline === undefined ? {} : { baseline: baseline.record }),
+  };
 }
 
 /** What {@link prewarmGateBaseline} needs: the worktree of a task (or any of the repository). */

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UserError } from "../core/errors.js";
 import type { CheckSpec, QualityConfig, QualityLevel } from "../core/project-config.js";
 import { NodeProcessRunner } from "../process/node-process-runner.js";
-import { resolveBundledEslint, runGate, type GateResult } from "./index.js";
+import { resolveBundledEslint, runGate, type LevelOutcome } from "./index.js";
 
 const runner = new NodeProcessRunner();
 const node = process.execPath;
@@ -65,7 +65,7 @@ function gate(
     env?: Record<string, string>;
     signal?: AbortSignal;
   } = {},
-): Promise<GateResult> {
+): Promise<LevelOutcome> {
   return runGate({
     cwd: repo,
     quality: quality(checks, options.levels ?? {}),

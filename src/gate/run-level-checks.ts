@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { UserError } from "../core/errors.js";
 import type { GateCheckResult } from "../core/events.js";
+import type { GateOutcomeWith } from "../core/gate-port.js";
 import type { ProcessRunner } from "../core/ports.js";
 import type { CheckSpec, QualityConfig, QualityLevel } from "../core/project-config.js";
 import type { WorkingChange } from "./change.js";
@@ -57,17 +58,8 @@ export interface GateComparison {
   readonly zeroWarnings?: boolean | undefined;
 }
 
-/** The verdict of the gate at one level. */
-export interface GateResult {
-  readonly passed: boolean;
-  readonly level: QualityLevel;
-  /** One per check run, in level order. */
-  readonly checks: GateCheckResult[];
-  /** "" when passed; otherwise a short report of the failed checks for the implementer. */
-  readonly feedback: string;
-  /** A failed check of kind `breaking`: a human must decide, no retry. */
-  readonly breaking: boolean;
-}
+/** The verdict of the gate at one level: the level that ran and whether a `breaking` check failed. */
+export type LevelOutcome = GateOutcomeWith<"level" | "breaking">;
 
 /** A check's result with what the feedback heading needs beyond the recorded shape. */
 interface CheckRun {
@@ -100,7 +92,7 @@ export function checksOf(quality: QualityConfig, level: QualityLevel): CheckSpec
  * code and must not count as a failed attempt. A level naming a check that is not configured is
  * the user's error ({@link UserError}), thrown before anything runs.
  */
-export async function runGate(input: GateInput): Promise<GateResult> {
+export async function runGate(input: GateInput): Promise<LevelOutcome> {
   const specs = checksOf(input.quality, input.level);
   await mkdir(input.logDir, { recursive: true });
   const runs: CheckRun[] = [];

@@ -306,7 +306,30 @@ export function logEntryFor(
           (b.error === undefined ? "" : ` (${b.error})`),
         { lessons: b.lessons, backend: b.backend, queued: b.queued, delivered: b.delivered },
       );
+    case "notification":
+      return entry(
+        b.ok ? "info" : "warn",
+        `Notification ${b.kind} to ${b.sink} ${b.ok ? "sent" : "failed"} after ${b.attempts} attempt(s): ${b.title}`,
+        { kind: b.kind, sink: b.sink, attempts: b.attempts, status: b.status, error: b.error },
+      );
+    case "github":
+      return entry(b.action === "command_refused" ? "warn" : "info", githubLine(b), {
+        github_action: b.action,
+        ...(b.issue === undefined ? {} : { issue: b.issue }),
+        ...(b.pr === undefined ? {} : { pr: b.pr }),
+        ...(b.url === undefined ? {} : { url: b.url }),
+      });
   }
+}
+
+function githubLine(b: Body<"github">): string {
+  const target =
+    b.pr !== undefined ? `PR #${b.pr}` : b.issue !== undefined ? `issue #${b.issue}` : "";
+  const who = b.user === undefined ? "" : ` by @${b.user}`;
+  const detail = b.detail === undefined ? "" : `: ${b.detail}`;
+  return `GitHub ${b.action.replace("_", " ")} ${target}${who}${detail}`
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 const STEP_STATES = new Set(["IMPLEMENTING", "CODE_REVIEW", "QUALITY_GATE", "STEP_COMPLETE"]);

@@ -7,7 +7,7 @@ import { ScriptedProvider } from "./scripted-provider.js";
 
 export { ScriptedProvider, loadScript, pickAnswer, ScriptSchema } from "./scripted-provider.js";
 export type { Script } from "./scripted-provider.js";
-export { costOf } from "./cost.js";
+export { costOf } from "../costs/price.js";
 
 type ApiKind = "anthropic" | "gemini" | "openai-compatible" | "ollama";
 

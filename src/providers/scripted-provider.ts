@@ -8,7 +8,6 @@ import type { TokenUsage } from "../core/events.js";
 import type { ModelProvider, ModelRequest, ModelResponse } from "../core/ports.js";
 import type { ModelSpec } from "../core/project-config.js";
 import { RoleSchema } from "../core/task.js";
-import { costOf } from "./cost.js";
 
 const AnswerSchema = z
   .object({
@@ -133,7 +132,6 @@ export class ScriptedProvider implements ModelProvider {
     return {
       text: answer.text,
       usage,
-      costUsd: costOf(usage, this.spec.price),
       modelId: this.spec.model,
       durationMs: performance.now() - started,
     };

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EventLogBuilder } from "../../test/support/event-fixtures.js";
+import { codeReview as review, EventLogBuilder } from "../../test/support/event-fixtures.js";
 import { PlanSchema } from "../core/plan.js";
-import type { CodeReview } from "../core/review.js";
 import { routingHistory } from "./history.js";
 
 const plan = PlanSchema.parse({
@@ -10,16 +9,6 @@ const plan = PlanSchema.parse({
     { id: "S1", type: "testing", description: "tests", risk: "low" },
     { id: "S2", type: "implementation", description: "code", risk: "high" },
   ],
-});
-
-const review = (status: CodeReview["status"]): CodeReview => ({
-  status,
-  review: {
-    performance_concerns: [],
-    security_issues: [],
-    required_changes: status === "approved" ? [] : ["fix it"],
-    optional_improvements: [],
-  },
 });
 
 function attempt(
@@ -189,5 +178,25 @@ describe("routingHistory", () => {
     expect(routingHistory(log.events).stats("planner", "gemini_pro", "core", "high")).toMatchObject(
       { attempts: 1, successes: 0 },
     );
+  });
+
+  it("keeps what each code review cost, for pricing the review an author's work will get", () => {
+    // Two reviews of S1 by Sonnet, at $9 each in the fixture.
+    const sonnet = history.stats("code_reviewer", "claude_sonnet", "services", "low");
+    expect(sonnet.costUsd).toBe(18);
+    expect(history.groupStats("code_reviewer", "services", "low").costUsd).toBe(18);
+  });
+
+  it("adds two histories together without changing either", () => {
+    const other = routingHistory(taskLog().events);
+    const both = history.plus(other);
+    expect(both.stats("implementer", "gemini_pro", "services", "low")).toMatchObject({
+      attempts: 2,
+      successes: 2,
+      costUsd: 0.1,
+    });
+    expect(both.groupStats("implementer", "services", "low").attempts).toBe(4);
+    expect(both.riskStats("code_reviewer", "gemini_pro", "high").leaks).toBe(2);
+    expect(history.stats("implementer", "gemini_pro", "services", "low").attempts).toBe(1);
   });
 });

@@ -47,6 +47,18 @@ export function emptyStats(): CellStats {
   };
 }
 
+function addStats(stats: CellStats, more: CellStats): void {
+  stats.attempts += more.attempts;
+  stats.successes += more.successes;
+  stats.leaks += more.leaks;
+  stats.costUsd += more.costUsd;
+  stats.durationMs += more.durationMs;
+  stats.tokens.input += more.tokens.input;
+  stats.tokens.output += more.tokens.output;
+  stats.tokens.cacheRead += more.tokens.cacheRead;
+  stats.tokens.cacheWrite += more.tokens.cacheWrite;
+}
+
 function addOutcome(stats: CellStats, outcome: AttemptOutcome): void {
   stats.attempts += 1;
   if (outcome.success) stats.successes += 1;
@@ -78,16 +90,34 @@ export class RoutingHistory {
 
   /** Adds one finished attempt. */
   record(key: CellKey, outcome: AttemptOutcome): void {
+    for (const stats of this.slotsOf(key)) addOutcome(stats, outcome);
+  }
+
+  /** This history and `other` together (neither is changed). */
+  plus(other: RoutingHistory): RoutingHistory {
+    const out = new RoutingHistory();
+    for (const source of [this, other]) {
+      for (const { key, stats } of source.full.values()) {
+        for (const target of out.slotsOf(key)) addStats(target, stats);
+      }
+    }
+    return out;
+  }
+
+  /** The full cell of a key and the sums it is part of. */
+  private slotsOf(key: CellKey): CellStats[] {
     const id = [key.role, key.model, key.area, key.risk, key.stepType].join(SEP);
     let entry = this.full.get(id);
     if (!entry) {
       entry = { key, stats: emptyStats() };
       this.full.set(id, entry);
     }
-    addOutcome(entry.stats, outcome);
-    addOutcome(this.slot(this.byModel, [key.role, key.model, key.area, key.risk]), outcome);
-    addOutcome(this.slot(this.byGroup, [key.role, key.area, key.risk]), outcome);
-    addOutcome(this.slot(this.byRisk, [key.role, key.model, key.risk]), outcome);
+    return [
+      entry.stats,
+      this.slot(this.byModel, [key.role, key.model, key.area, key.risk]),
+      this.slot(this.byGroup, [key.role, key.area, key.risk]),
+      this.slot(this.byRisk, [key.role, key.model, key.risk]),
+    ];
   }
 
   /** A model's attempts for a role, area and risk, over every step type (or one of them). */
@@ -133,6 +163,8 @@ interface OpenAttempt {
   reviewed: boolean;
   /** The code reviewer of this attempt, once its review is in. */
   reviewer?: string | undefined;
+  /** The code review's calls: what a review of this attempt cost. */
+  review: { costUsd: number; durationMs: number; tokens: TokenUsage };
 }
 
 interface TaskFacts {
@@ -153,11 +185,16 @@ function blankAttempt(key: CellKey): OpenAttempt {
     durationMs: 0,
     tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
     reviewed: false,
+    review: {
+      costUsd: 0,
+      durationMs: 0,
+      tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+    },
   };
 }
 
 function addCall(
-  a: OpenAttempt,
+  a: { costUsd: number; durationMs: number; tokens: TokenUsage },
   call: { costUsd: number; durationMs: number; usage: TokenUsage },
 ): void {
   a.costUsd += call.costUsd;
@@ -225,6 +262,9 @@ function applyHistoryEvent(facts: TaskFacts, e: StoredEvent): Finished | undefin
       } else if (b.role === "implementer" && b.stepId !== undefined && b.attempt !== undefined) {
         const open = facts.attempts.get(attemptId(b.stepId, b.attempt));
         if (open) addCall(open, b);
+      } else if (b.role === "code_reviewer" && b.stepId !== undefined && b.attempt !== undefined) {
+        const open = facts.attempts.get(attemptId(b.stepId, b.attempt));
+        if (open) addCall(open.review, b);
       }
       return undefined;
     }
@@ -294,7 +334,13 @@ export function routingHistory(events: readonly StoredEvent[]): RoutingHistory {
       if (a.reviewer !== undefined) {
         history.record(
           { ...a.key, role: "code_reviewer", model: a.reviewer },
-          { success: a.reviewed, leak: done.leak, costUsd: 0, durationMs: 0 },
+          {
+            success: a.reviewed,
+            leak: done.leak,
+            costUsd: a.review.costUsd,
+            durationMs: a.review.durationMs,
+            tokens: a.review.tokens,
+          },
         );
       }
     }

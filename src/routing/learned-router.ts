@@ -1,6 +1,7 @@
 import type { TokenUsage } from "../core/events.js";
 import type { ModelSpec, ModelsConfig } from "../core/project-config.js";
-import { costOf } from "../providers/cost.js";
+import type { Role } from "../core/task.js";
+import { costOf } from "../costs/price.js";
 import { authorCandidates, REVIEWER_OF } from "./cross-review.js";
 import { nextOnLadder } from "./escalation-ladder.js";
 import type { RoutingHistory } from "./history.js";
@@ -40,11 +41,18 @@ export interface LearnedRouterOptions {
    * explored on it here. Trust still needs the cell's own attempts.
    */
   readonly priorWeight?: number | undefined;
+  /**
+   * Step success (within the attempts left) a model may give up against the best candidate
+   * to be used for being cheaper, e.g. 0.02 for two points; default 0.03. The quality bar is
+   * relative: where every cheap model falls short of the strong ones, the strong ones are
+   * used, whatever the absolute `successThreshold` allows.
+   */
+  readonly tolerance?: number | undefined;
   /** Tokens of a typical review of the author's work, priced on the reviewer it would get. */
   readonly reviewUsage?: TokenUsage | undefined;
   /**
    * Defects assumed to slip past review AND gate for each one the gate caught after an
-   * approval (κ; default 1, a gate that catches about half of what reviews miss). An author's
+   * approval (κ; default 2, a gate that catches a third of what reviews miss). An author's
    * success counts `leaks · κ` against it, so a cheap pair whose approvals the gate keeps
    * failing is not taken for a good one.
    */
@@ -67,13 +75,14 @@ export interface LearnedRouterOptions {
 }
 
 export const LEARNED_DEFAULTS = {
-  minSamples: 10,
+  minSamples: 5,
   successThreshold: 0.8,
   attempts: 3,
   confidence: 1.645,
-  explore: 0.5,
+  explore: 1,
   priorWeight: 8,
-  leakPenalty: 1,
+  tolerance: 0.03,
+  leakPenalty: 2,
   maxLeak: 0.04,
   exploreReviewer: 0.5,
 } as const;
@@ -133,12 +142,16 @@ interface Candidate {
   /** With Thompson draws (means for estimates). */
   readonly sampled: StepEstimate;
 }
-/** The average tokens of an attempt in this situation (any model), else the seed's size. */
-function typicalUsage(history: RoutingHistory, req: RouteRequest): TokenUsage {
-  const group = history.groupStats(req.role, req.area, req.risk);
+/** Average tokens per recorded attempt of `role` in the situation; undefined without any. */
+function averageUsage(
+  history: RoutingHistory,
+  req: RouteRequest,
+  role: Role,
+): TokenUsage | undefined {
+  const group = history.groupStats(role, req.area, req.risk);
   const n = group.attempts;
   if (n === 0 || group.tokens.input + group.tokens.output + group.tokens.cacheRead === 0) {
-    return SEED_USAGE;
+    return undefined;
   }
   return {
     input: group.tokens.input / n,
@@ -146,6 +159,24 @@ function typicalUsage(history: RoutingHistory, req: RouteRequest): TokenUsage {
     cacheRead: group.tokens.cacheRead / n,
     cacheWrite: group.tokens.cacheWrite / n,
   };
+}
+
+/** The average tokens of an attempt in this situation (any model), else the seed's size. */
+function typicalUsage(history: RoutingHistory, req: RouteRequest): TokenUsage {
+  return averageUsage(history, req, req.role) ?? SEED_USAGE;
+}
+
+/**
+ * The tokens of a code review in the situation: the given size, else the average of the
+ * recorded reviews (any reviewer), else the seed's. Pricing reviews at a guess rather than at
+ * what they cost made a cheap author, whose reviewer is dear, look dearer than it is.
+ */
+function reviewUsageOf(
+  history: RoutingHistory,
+  req: RouteRequest,
+  options: LearnedRouterOptions,
+): TokenUsage {
+  return options.reviewUsage ?? averageUsage(history, req, "code_reviewer") ?? SEED_REVIEW_USAGE;
 }
 
 /**
@@ -168,7 +199,7 @@ function attemptCost(
     reviewerRole === "code_reviewer"
       ? chooseReviewer(config, history, reviewReq, options, false).model
       : routeByRules(config, reviewReq).model;
-  return own + costOf(options.reviewUsage ?? SEED_REVIEW_USAGE, reviewer.price);
+  return own + costOf(reviewUsageOf(history, req, options), reviewer.price);
 }
 
 /** A Thompson draw from Beta(a, b), or its mean when the expected choice is asked for. */
@@ -176,21 +207,39 @@ function draw(a: number, b: number, options: LearnedRouterOptions): number {
   return options.expected === true ? a / (a + b) : sampleBeta(a, b, options.rng);
 }
 
-/** Beta prior of a cell: 1 + the model's success share at this risk in other areas, weighted. */
+/** Pseudo-attempts a model new to the situation borrows from every model's record there. */
+const NEWCOMER_WEIGHT = 2;
+
+/**
+ * Beta prior of a cell: 1 + the model's success share at this risk in other areas, weighted
+ * (up to `weight` attempts). A model with no record at this risk anywhere borrows instead the
+ * record of every model in the situation, at {@link NEWCOMER_WEIGHT} attempts: presumed about
+ * as good as what has been tried there, so that a cheaper newcomer is tried, not written off
+ * by a flat prior while a proven model collects every step.
+ */
 function prior(
   history: RoutingHistory,
   req: RouteRequest,
   model: string,
   weight: number,
-): { a: number; b: number; weight: number; leaks: number } {
+): { a: number; b: number; weight: number; leakWeight: number; leaks: number } {
   const all = history.riskStats(req.role, model, req.risk);
   const here = history.stats(req.role, model, req.area, req.risk);
   const n = all.attempts - here.attempts;
-  if (n <= 0) return { a: 1, b: 1, weight: 0, leaks: 0 };
+  if (n <= 0) {
+    const group = history.groupStats(req.role, req.area, req.risk);
+    if (all.attempts > 0 || group.attempts === 0)
+      return { a: 1, b: 1, weight: 0, leakWeight: 0, leaks: 0 };
+    const w = Math.min(NEWCOMER_WEIGHT, group.attempts);
+    const share = group.successes / group.attempts;
+    const leaks = (w * group.leaks) / group.attempts;
+    // Borrowed for the estimate, not for trust: the cell's own attempts still decide that.
+    return { a: 1 + w * share, b: 1 + w * (1 - share), weight: 0, leakWeight: w, leaks };
+  }
   const w = Math.min(weight, n);
   const share = (all.successes - here.successes) / n;
   const leaks = (w * (all.leaks - here.leaks)) / n;
-  return { a: 1 + w * share, b: 1 + w * (1 - share), weight: w, leaks };
+  return { a: 1 + w * share, b: 1 + w * (1 - share), weight: w, leakWeight: w, leaks };
 }
 
 /** A model's record as an author in the situation, with a prior from other areas. */
@@ -212,7 +261,7 @@ function posteriorOf(
     a: p.a + s.successes,
     b: p.b + s.attempts - s.successes,
     leakA: LEAK_PRIOR.a + p.leaks + s.leaks,
-    leakB: LEAK_PRIOR.b + p.weight - p.leaks + s.attempts - s.leaks,
+    leakB: LEAK_PRIOR.b + p.leakWeight - p.leaks + s.attempts - s.leaks,
     cost,
   };
 }
@@ -362,7 +411,7 @@ function chooseReviewer(
   if (family === undefined || !config.routing.crossReview) return { ...rule, mode: "rules" };
   const minSamples = options.minSamples ?? LEARNED_DEFAULTS.minSamples;
   const maxLeak = options.maxLeak ?? LEARNED_DEFAULTS.maxLeak;
-  const usage = options.reviewUsage ?? SEED_REVIEW_USAGE;
+  const usage = reviewUsageOf(history, req, options);
   const ruleCost = costOf(usage, rule.model.price);
   const where = situation(req);
   const others = [...config.models.values()]
@@ -447,13 +496,26 @@ export function routeLearned(
   const threshold = options.successThreshold ?? LEARNED_DEFAULTS.successThreshold;
   const attempts = options.attempts ?? LEARNED_DEFAULTS.attempts;
   const candidates = scoreCandidates(config, history, req, options);
-  const trusted = candidates.filter(
-    (c) => c.post.attempts >= minSamples && c.lower.success >= threshold,
+  const tolerance = options.tolerance ?? LEARNED_DEFAULTS.tolerance;
+  const known = candidates.filter((c) => c.post.attempts >= minSamples);
+  // Proven (lower bound) above the threshold, and expected no more than `tolerance` below the
+  // best proven model: the cheapest of those is used.
+  const best = Math.max(0, ...known.map((c) => c.mean.success));
+  const trusted = known.filter(
+    (c) => c.lower.success >= threshold && c.mean.success >= best - tolerance,
   );
   const exploit = cheapestPerSuccess(trusted);
   const rule = exploit ? undefined : routeByRules(config, req);
   const usedCost = exploit?.relativeCost ?? relativeCostOf(candidates, rule?.model);
-  const drawn = cheapestPerSuccess(candidates.filter((c) => c.sampled.success >= threshold));
+  const drawnBar = Math.max(
+    threshold,
+    Math.max(0, ...candidates.map((c) => c.sampled.success)) - tolerance,
+  );
+  // A model is explored once something is known of it: its own record, its record elsewhere,
+  // or (a newcomer) the situation's; in a situation nobody has worked in, the rules go first.
+  const drawn = cheapestPerSuccess(
+    candidates.filter((c) => c.post.a + c.post.b > 2 && c.sampled.success >= drawnBar),
+  );
   const where = situation(req);
   if (
     options.expected !== true &&

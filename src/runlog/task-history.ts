@@ -169,6 +169,14 @@ function applyEvent(h: TaskHistory, e: StoredEvent, stepId: string | undefined):
           (b.error === undefined ? "" : ` — ${b.error}`),
       });
       break;
+    case "github": {
+      const where =
+        b.pr !== undefined ? ` PR #${b.pr}` : b.issue !== undefined ? ` issue #${b.issue}` : "";
+      const who = b.user === undefined ? "" : ` by @${b.user}`;
+      const text = `GitHub: ${b.action.replace("_", " ")}${where}${who}${b.detail ? ` (${b.detail})` : ""}`;
+      h.milestones.push({ at: e.at, stepId, kind: "note", text });
+      break;
+    }
     case "transition": {
       const m = milestoneOf(b);
       if (m) h.milestones.push({ at: e.at, stepId, ...m });

@@ -6,7 +6,12 @@ import { SystemError } from "../core/errors.js";
 import { TempDirs } from "../../test/store/temp-db.js";
 import { openSqliteStore } from "./index.js";
 import type { SqliteStore } from "./index.js";
-import { FakeClock, describeStoreContract, note, sampleTask } from "../../test/support/store-contract.js";
+import {
+  FakeClock,
+  describeStoreContract,
+  note,
+  sampleTask,
+} from "../../test/support/store-contract.js";
 
 const temp = new TempDirs();
 afterAll(() => temp.cleanup());

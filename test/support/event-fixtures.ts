@@ -1,4 +1,5 @@
 import type { EventBody, StoredEvent, TokenUsage } from "../../src/core/events.js";
+import type { CodeReview } from "../../src/core/review.js";
 import type { Risk, Role, Task } from "../../src/core/task.js";
 
 /**
@@ -64,3 +65,14 @@ export class EventLogBuilder {
     });
   }
 }
+
+/** A code review with the given verdict; one required change unless approved. */
+export const codeReview = (status: CodeReview["status"]): CodeReview => ({
+  status,
+  review: {
+    performance_concerns: [],
+    security_issues: [],
+    required_changes: status === "approved" ? [] : ["fix it"],
+    optional_improvements: [],
+  },
+});

@@ -1,15 +1,9 @@
 import type { Command } from "commander";
-import { join } from "node:path";
 import { loadProjectConfig } from "../../config/index.js";
 import { ExitCode, UserError } from "../../core/errors.js";
 import type { ProcessRunner } from "../../core/ports.js";
 import { QUALITY_LEVELS, type QualityLevel } from "../../core/project-config.js";
-import {
-  copyWorkingState,
-  runGateAgainstBase,
-  withDetachedWorktree,
-  type GateRunResult,
-} from "../../gate/index.js";
+import { gateWorkingTree, workingTreeGateLogDir, type BaseOutcome } from "../../gate/index.js";
 import { NodeProcessRunner } from "../../process/node-process-runner.js";
 import { Git } from "../../workspace/index.js";
 import { resolveMainWorktree } from "../../workspace/worktree-list.js";
@@ -35,42 +29,7 @@ function parseLevel(value: string | undefined): QualityLevel | "auto" | undefine
   return level;
 }
 
-async function commitOf(git: Git, ref: string, what: string): Promise<string> {
-  const result = await git.tryRun([
-    "rev-parse",
-    "--verify",
-    "--quiet",
-    "--end-of-options",
-    `${ref}^{commit}`,
-  ]);
-  if (result.exitCode !== 0)
-    throw new UserError(`${what} ${JSON.stringify(ref)} is not a commit in ${git.cwd}`);
-  return result.stdout.trim();
-}
-
-/** The default base: the merge-base of HEAD with the default branch, else HEAD itself. */
-async function defaultBase(git: Git, head: string): Promise<{ sha: string; how: string }> {
-  const candidates: string[] = [];
-  const remoteHead = await git.tryRun(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"]);
-  if (remoteHead.exitCode === 0) candidates.push(remoteHead.stdout.trim());
-  candidates.push("refs/heads/main", "refs/heads/master");
-  for (const ref of candidates) {
-    const exists = await git.tryRun(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
-    if (exists.exitCode !== 0) continue;
-    const base = await git.tryRun(["merge-base", "HEAD", ref]);
-    if (base.exitCode === 0) {
-      const name = ref.replace(/^refs\/(?:heads|remotes)\//, "");
-      return { sha: base.stdout.trim(), how: `merge-base of HEAD and ${name}` };
-    }
-  }
-  return { sha: head, how: "HEAD" };
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, "-");
-}
-
-function verdictJson(result: GateRunResult, logDir: string): object {
+function verdictJson(result: BaseOutcome, logDir: string): object {
   return {
     passed: result.passed,
     level: result.level,
@@ -84,7 +43,7 @@ function verdictJson(result: GateRunResult, logDir: string): object {
   };
 }
 
-function printVerdict(out: Output, result: GateRunResult, baseHow: string, logDir: string): void {
+function printVerdict(out: Output, result: BaseOutcome, baseHow: string, logDir: string): void {
   const c = out.color;
   out.out(
     `gate ${result.level} (${result.levelReason}) against ${result.baseSha.slice(0, 10)} (${baseHow})`,
@@ -104,51 +63,25 @@ function printVerdict(out: Output, result: GateRunResult, baseHow: string, logDi
   out.out(`${result.passed ? c.green("passed") : c.red("FAILED")}; logs in ${logDir}`);
 }
 
-/** Gates the working tree of `cwdRoot` in a snapshot worktree, so the checkout is not touched. */
-async function gateWorkingTree(
+/** Loads the project's quality configuration and gates the working tree of `cwdRoot`. */
+async function gateCheckout(
   runner: ProcessRunner,
   ctx: CliContext,
   cwdRoot: string,
   options: GateOptions,
-): Promise<{ result: GateRunResult; baseHow: string; logDir: string }> {
+): Promise<{ result: BaseOutcome; baseHow: string; logDir: string }> {
   const level = parseLevel(options.level);
-  const git = new Git(runner, cwdRoot);
-  const mainRoot = await resolveMainWorktree(git);
+  const mainRoot = await resolveMainWorktree(new Git(runner, cwdRoot));
   const config = await loadProjectConfig(mainRoot, { env: ctx.env, requireTasks: false });
-  const head = await git.tryRun(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
-  if (head.exitCode !== 0)
-    throw new UserError(`${cwdRoot} has no commits yet; commit something first`);
-  const headSha = head.stdout.trim();
-  const base =
-    options.base === undefined
-      ? await defaultBase(git, headSha)
-      : { sha: await commitOf(git, options.base, "--base"), how: options.base };
-  const logDir = join(mainRoot, ".orchestrator", "cache", "runs", `gate-${timestamp()}`);
-  const quality = config.quality;
-  const result = await withDetachedWorktree(runner, mainRoot, "gate", headSha, async (snapshot) => {
-    await copyWorkingState(runner, cwdRoot, snapshot);
-    return runGateAgainstBase({
-      runner,
-      quality,
-      cwd: snapshot,
-      baseSha: base.sha,
-      level:
-        level === "auto"
-          ? {
-              choose: {
-                defaultLevel: quality.defaultLevel,
-                taskRisk: "medium",
-                stepRisk: "medium",
-                isFinal: false,
-              },
-              stepRef: base.sha,
-            }
-          : {
-              fixed: level ?? quality.defaultLevel,
-              reason: level === undefined ? "default_level" : "--level",
-            },
-      logDir,
-    });
+  const logDir = workingTreeGateLogDir(mainRoot);
+  const { result, base } = await gateWorkingTree({
+    runner,
+    cwdRoot,
+    mainRoot,
+    quality: config.quality,
+    level,
+    base: options.base,
+    logDir,
   });
   return { result, baseHow: base.how, logDir };
 }
@@ -170,7 +103,7 @@ export function registerGate(program: Command, ctx: CliContext): void {
       const out = outputFor(ctx, options);
       const cwdRoot = await findRepoRoot(ctx, global.repo);
       const runner = new NodeProcessRunner();
-      const { result, baseHow, logDir } = await gateWorkingTree(runner, ctx, cwdRoot, options);
+      const { result, baseHow, logDir } = await gateCheckout(runner, ctx, cwdRoot, options);
       if (out.json) out.emit(verdictJson(result, logDir));
       else printVerdict(out, result, baseHow, logDir);
       ctx.exitCode = result.passed ? ExitCode.ok : ExitCode.taskNotDone;

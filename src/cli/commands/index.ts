@@ -5,12 +5,14 @@ import { registerDoctor } from "./doctor.js";
 import { registerEstimate } from "./estimate.js";
 import { registerExport } from "./export.js";
 import { registerGate } from "./gate.js";
+import { registerGithub } from "./github.js";
 import { registerInit } from "./init.js";
 import { registerLog } from "./log.js";
 import { registerMemory } from "./memory.js";
 import { registerReport } from "./report.js";
 import { registerReview } from "./review.js";
 import { registerRun } from "./run.js";
+import { registerServe } from "./serve.js";
 import { registerStatus } from "./status.js";
 import { registerValidate } from "./validate.js";
 
@@ -28,5 +30,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerMemory(program, ctx);
   registerEstimate(program, ctx);
   registerReport(program, ctx);
+  registerServe(program, ctx);
+  registerGithub(program, ctx);
   registerDemo(program, ctx);
 }

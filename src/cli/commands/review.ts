@@ -3,6 +3,7 @@ import { createInterface } from "node:readline/promises";
 import { UserError } from "../../core/errors.js";
 import type { TaskView } from "../../core/projection.js";
 import type { HumanDecision } from "../../core/state-machine.js";
+import { decideOnTask } from "../../engine/human-decision.js";
 import { TaskRecorder } from "../../engine/task-recorder.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, outputFor } from "../context.js";
@@ -82,10 +83,12 @@ export async function decide(
   decision: HumanDecision,
   feedback?: string,
 ): Promise<TaskView> {
-  const task =
-    project.config.tasks.find((t) => t.id === taskId) ?? (await project.store.getTask(taskId));
-  if (!task) throw new UserError(`unknown task "${taskId}"`);
-  const view = await project.engine().decide(task, decision, feedback);
+  const view = await decideOnTask(
+    { engine: project.engine(), store: project.store, tasks: project.config.tasks },
+    taskId,
+    decision,
+    feedback,
+  );
   // The human's decision is a lesson in itself, remembered at once.
   await rememberTask(project.store, project.memory, taskId, null, Date.now());
   return view;

@@ -6,6 +6,7 @@ import type { TaskOutcome } from "../../engine/engine.js";
 import { batchOrder } from "../../engine/scheduler.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, outputFor } from "../context.js";
+import { publishOutcomes } from "../github-wiring.js";
 import type { Output } from "../output.js";
 import { openProject } from "../project.js";
 import type { OpenProject } from "../project.js";
@@ -90,10 +91,30 @@ export async function runTasks(
     dispose();
     const interrupted = outcomes.some((o) => o.interrupted);
     const runStatus = failed ? "failed" : interrupted ? "interrupted" : "finished";
+    if (!failed && (tasks.length > 1 || command === "run --batch")) {
+      observers.batchFinished({
+        runId: run.id,
+        command,
+        tasks: outcomes.map((o) => ({
+          taskId: o.taskId,
+          status: o.status,
+          costUsd: o.view.costUsd,
+        })),
+      });
+    }
     await project.store.finishRun(run.id, runStatus);
     await observers.finish(runStatus);
   }
   summarize(out, outcomes);
+  // A DONE task opens its pull request, an escalated one comments on its issue (github:).
+  const finished = outcomes.filter((o) => !o.interrupted).map((o) => o.taskId);
+  await publishOutcomes(
+    project,
+    ctx.env,
+    run.id,
+    tasks.filter((t) => finished.includes(t.id)),
+    out,
+  );
   const interrupted = outcomes.some((o) => o.interrupted);
   const allDone = outcomes.length > 0 && outcomes.every((o) => o.status === "DONE");
   return {

@@ -10,7 +10,6 @@ import type {
 } from "../../core/ports.js";
 import type { ModelSpec } from "../../core/project-config.js";
 import { ProviderError, type ProviderCheck } from "../../core/provider-errors.js";
-import { costOf } from "../cost.js";
 import type { CliDialect } from "./cli-dialect.js";
 import { processFailure, tail } from "./cli-failure.js";
 
@@ -97,7 +96,7 @@ export class CliProvider implements ModelProvider {
     return {
       text: answer.text,
       usage: answer.usage,
-      costUsd: answer.costUsd ?? costOf(answer.usage, this.spec.price),
+      ...(answer.costUsd === undefined ? {} : { costUsd: answer.costUsd }),
       modelId: answer.modelId ?? this.spec.model,
       durationMs: result.durationMs,
       transcript: result.stdout,

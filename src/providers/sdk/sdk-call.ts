@@ -4,7 +4,6 @@ import { ProviderError, type ProviderCheck } from "../../core/provider-errors.js
 import type { ModelRequest, ModelResponse } from "../../core/ports.js";
 import type { ModelSpec } from "../../core/project-config.js";
 import { normalizeUsage, UsageFormatError, type UsageVendor } from "../../costs/usage.js";
-import { costOf } from "../cost.js";
 import { messageOf, transportError } from "./http-errors.js";
 
 /** Outside things an API adapter reads, handed in so tests control them. */
@@ -213,7 +212,6 @@ export abstract class ApiProvider {
     return {
       text: raw.text,
       usage,
-      costUsd: costOf(usage, this.spec.price),
       modelId: raw.modelId,
       durationMs: now() - started,
       transcript: raw.transcript,

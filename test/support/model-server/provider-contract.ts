@@ -3,7 +3,8 @@ import type { TokenUsage } from "../../../src/core/events.js";
 import type { ModelProvider, ModelRequest } from "../../../src/core/ports.js";
 import { ProviderError } from "../../../src/core/provider-errors.js";
 import type { ModelSpec, ProviderKind } from "../../../src/core/project-config.js";
-import { costOf } from "../../../src/providers/cost.js";
+import { costOfCall } from "../../../src/costs/call-cost.js";
+import { costOf } from "../../../src/costs/price.js";
 import { testModelSpec, TEST_PRICE } from "./model-spec.js";
 import { startModelServer, type ModelServer, type Scenario, type Vendor } from "./index.js";
 
@@ -82,7 +83,11 @@ export function describeApiProvider(c: ApiProviderCase): void {
       const response = await provider.complete(REQUEST);
       expect(response.text).toBe('{"steps":[]}');
       expect(response.usage).toEqual(c.expectedUsage);
-      expect(response.costUsd).toBeCloseTo(costOf(c.expectedUsage, TEST_PRICE), 12);
+      // An API reports no cost of its own: the engine prices the usage with the price table.
+      expect(response.costUsd).toBeUndefined();
+      const cost = costOfCall(response.usage, TEST_PRICE, response.costUsd);
+      expect(cost.source).toBe("prices");
+      expect(cost.usd).toBeCloseTo(costOf(c.expectedUsage, TEST_PRICE), 12);
       expect(response.modelId).toBe("test-model-2025-01-01");
       expect(response.durationMs).toBeGreaterThanOrEqual(0);
       expect(response.transcript).toContain("steps");

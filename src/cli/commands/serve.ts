@@ -1,0 +1,121 @@
+import type { Command } from "commander";
+import { UserError } from "../../core/errors.js";
+import { systemClock } from "../../core/ports.js";
+import { pickBaseline } from "../../report/report.js";
+import { decideOnTask } from "../../engine/human-decision.js";
+import { startDashboard } from "../../web/index.js";
+import type { DashboardActions } from "../../web/index.js";
+import type { CliContext, GlobalOptions } from "../context.js";
+import { findRepoRoot, outputFor } from "../context.js";
+import type { Output } from "../output.js";
+import { openProject } from "../project.js";
+import type { OpenProject } from "../project.js";
+import { runTasks } from "./run.js";
+
+interface ServeOptions extends GlobalOptions {
+  readonly port: string;
+  readonly host: string;
+  readonly token?: string;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d{1,5}$/.test(value) || port > 65535) {
+    throw new UserError(`--port expects a number from 0 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+/** Review and resume for the browser: the same decision code as `review`, the same run as `resume`. */
+function dashboardActions(
+  ctx: CliContext,
+  project: OpenProject,
+  out: Output,
+  running: Map<string, Promise<unknown>>,
+  logLevel: string | undefined,
+): DashboardActions {
+  return {
+    review: async (taskId, decision, feedback) => {
+      const view = await decideOnTask(
+        { engine: project.engine(), store: project.store, tasks: project.config.tasks },
+        taskId,
+        decision,
+        feedback,
+      );
+      out.out(`${taskId}: ${decision} recorded from the dashboard; now ${view.status}`);
+      return { state: view.status };
+    },
+    resume: (taskId) => {
+      const task = project.config.tasks.find((t) => t.id === taskId);
+      if (!task || running.has(taskId)) return false;
+      const run = runTasks(ctx, project, [task], `resume ${taskId}`, out, logLevel)
+        .catch((error: unknown) => {
+          out.err(
+            `resume ${taskId} failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        })
+        .finally(() => running.delete(taskId));
+      running.set(taskId, run);
+      return true;
+    },
+  };
+}
+
+/** Resolves on SIGINT or SIGTERM. */
+function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
+
+export function registerServe(program: Command, ctx: CliContext): void {
+  program
+    .command("serve")
+    .description(
+      "web dashboard: live tasks, costs, quality, models and flow; review from the browser",
+    )
+    .option("--port <n>", "port to listen on (0: any free port)", "7420")
+    .option("--host <address>", "address to bind (other than loopback needs a token)", "127.0.0.1")
+    .option(
+      "--token <token>",
+      "token for the login URL and API (default ORCHESTRATOR_TOKEN, else random)",
+    )
+    .action(async (options: ServeOptions) => {
+      const global = program.opts<GlobalOptions>();
+      const out = outputFor(ctx, {});
+      const port = parsePort(options.port);
+      const token =
+        options.token ??
+        (ctx.env.ORCHESTRATOR_TOKEN === "" ? undefined : ctx.env.ORCHESTRATOR_TOKEN);
+      const project = await openProject(await findRepoRoot(ctx, global.repo), ctx.env, {
+        requireTasks: false,
+      });
+      const running = new Map<string, Promise<unknown>>();
+      try {
+        const dashboard = await startDashboard({
+          store: project.store,
+          tasks: () => project.config.tasks,
+          budgets: project.config.models.budgets,
+          baseline: pickBaseline(project.config.models, undefined),
+          actions: dashboardActions(ctx, project, out, running, global.logLevel),
+          clock: systemClock,
+          host: options.host,
+          port,
+          token,
+        });
+        out.out(`dashboard: ${dashboard.url}`);
+        out.out(`log in:    ${dashboard.loginUrl}`);
+        await untilStopped();
+        await dashboard.close();
+        await Promise.allSettled(running.values());
+      } finally {
+        await project.close();
+      }
+    });
+}

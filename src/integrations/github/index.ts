@@ -1,0 +1,12 @@
+export { createGithubClient, resolveGithubToken } from "./client.js";
+export type { GithubClient } from "./client.js";
+export type { GithubContext } from "./context.js";
+export { applyComment, parseCommand, pollDecisions } from "./decisions.js";
+export type { Decide } from "./decisions.js";
+export { gateMarkdown, GateVerdictSchema, publishGateCheck } from "./gate-check.js";
+export { importIssues } from "./import-issues.js";
+export type { ImportResult } from "./import-issues.js";
+export { DEFAULT_TASK_LABELS, issueOfTask, taskIdOfIssue } from "./issue-task.js";
+export { publishTask } from "./publish.js";
+export type { PublishResult } from "./publish.js";
+export { commentFromWebhook, verifyWebhookSignature } from "./webhook.js";
