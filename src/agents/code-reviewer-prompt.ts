@@ -28,6 +28,20 @@ export interface CodeReviewerInput {
   /** Context from earlier attempts of the step: review findings, gate failures. */
   readonly feedback?: readonly Feedback[] | undefined;
   readonly attempt?: number | undefined;
+  /**
+   * For a step that resolves a merge conflict: the branch merged and each conflicted file on
+   * both sides, so the resolution is reviewed against what each side meant.
+   */
+  readonly merge?:
+    | {
+        readonly branch: string;
+        readonly sides: readonly {
+          readonly file: string;
+          readonly ours: string;
+          readonly theirs: string;
+        }[];
+      }
+    | undefined;
   /** Longest diff shown whole, in characters; longer diffs are cut with a note. */
   readonly maxDiffChars?: number | undefined;
 }
@@ -43,6 +57,7 @@ export function renderCodeReviewerPrompt(
   const diff = truncateDiff(input.diff, input.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS);
   const summary = input.summary?.trim() ?? "";
   return templates.render("code-reviewer", {
+    merge: input.merge ?? null,
     task: taskView(input.task),
     planOutline: planOutline(input.plan, input.step.id),
     step: stepView(input.step),

@@ -8,6 +8,15 @@ import { defaultTemplates } from "./prompt-templates.js";
 import type { TaskBrief } from "./prompt-views.js";
 import { filesView, leftOutNotes, taskView } from "./prompt-views.js";
 
+/** A dependency branch as the planner is told about it. */
+export interface PlannerDependency {
+  readonly taskId: string;
+  readonly branch: string;
+  readonly sha: string;
+  readonly merged: boolean;
+  readonly conflicts: readonly string[];
+}
+
 /** What the planner is asked to plan from. */
 export interface PlannerInput {
   /** Lessons recalled from the memory for this call (docs/MEMORY.md). */
@@ -24,6 +33,11 @@ export interface PlannerInput {
   readonly context: ContextBundle;
   /** From {@link readPolicyDocs}. */
   readonly policies: PolicyDocs;
+  /**
+   * The dependency branches the task starts from: merged (the branch starts from or merged
+   * them) or still to merge in a first step because they conflict on `conflicts`.
+   */
+  readonly dependencies?: readonly PlannerDependency[] | undefined;
   /** Set when an earlier plan was sent back: by the plan reviewer or by a human. */
   readonly revision?:
     | {
@@ -61,6 +75,7 @@ export function renderPlannerPrompt(
   templates: PromptTemplates = defaultTemplates(),
 ): RenderedPrompt {
   return templates.render("planner", {
+    dependencies: (input.dependencies ?? []).map((d) => ({ ...d, sha: d.sha.slice(0, 12) })),
     task: taskView(input.task),
     // Only the end is trimmed: porcelain status lines begin with a meaningful space.
     repository: { status: input.repository.status.trimEnd(), tree: input.repository.tree.trim() },

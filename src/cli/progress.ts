@@ -44,6 +44,8 @@ export function describeEvent(e: StoredEvent, view: TaskView, out: Output): stri
       return `${head} plan v${b.round} by ${b.author}: ${b.plan.steps.map((s) => s.id).join(", ")}`;
     case "plan.reviewed":
       return `${head} plan review by ${b.reviewer}: ${b.review.status}`;
+    case "plan.refused":
+      return `${head} ${c.yellow(`plan of ${String(b.steps)} steps refused`)}: ${b.reason}`;
     case "code.reviewed":
       return `${head} code review by ${b.reviewer}: ${
         b.review.status === "approved" ? c.green("approved") : c.yellow(b.review.status)

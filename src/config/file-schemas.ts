@@ -54,7 +54,17 @@ const taskFieldsShape = {
     .optional()
     .meta({ description: "Ids of tasks that must be DONE first." }),
   timeout: DurationSchema.optional().meta({ description: "Wall-clock limit (default 6h)." }),
-  budget_usd: z.number().nonnegative().optional().meta({ description: "Cost limit in USD." }),
+  budget_usd: z
+    .number()
+    .nonnegative()
+    .optional()
+    .meta({ description: "Cost limit in USD (default: budgets.task_usd of model_config.yaml)." }),
+  max_plan_steps: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: "Steps the plan may have (default: limits.max_plan_steps, 12)." }),
   base: nonEmpty("Git ref the task's branch starts from (default: HEAD).").optional(),
   quality_level: z
     .enum(QUALITY_LEVELS)
@@ -134,6 +144,10 @@ export const RawModelSchema = z.strictObject({
     .default({})
     .meta({ description: "Extra environment variables." }),
   timeout: DurationSchema.default("15m").meta({ description: "Limit per call (default 15m)." }),
+  max_concurrency: z.number().int().positive().optional().meta({
+    description:
+      "Calls to this model in flight at once across the tasks of a run (rate limits); default no limit.",
+  }),
   base_url: nonEmpty("API base URL (HTTP providers).").optional(),
   api_key_env: nonEmpty("Name of the environment variable that holds the API key.").optional(),
   script: nonEmpty("Script file for `scripted` models, relative to .orchestrator/.").optional(),
@@ -366,12 +380,36 @@ export const ModelConfigFileSchema = z
         daily_usd: z.number().nonnegative().optional(),
         monthly_usd: z.number().nonnegative().optional(),
         warn_at: z.number().gt(0).max(1).default(0.8),
+        task_usd: z.number().nonnegative().optional().meta({
+          description: "Budget of a task without budget_usd (default 20).",
+        }),
       })
       .optional()
-      .meta({ description: "Spending limits across all tasks per UTC day and month (USD)." }),
+      .meta({
+        description:
+          "Spending limits across all tasks per UTC day and month, and the default task budget (USD).",
+      }),
+    limits: z
+      .strictObject({
+        max_plan_steps: z.number().int().positive().default(12).meta({
+          description: "Steps a plan may have (default 12); a task's max_plan_steps overrides it.",
+        }),
+        max_files_per_step: z.number().int().positive().default(25).meta({
+          description: "Files a plan step may create or modify (default 25).",
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          "How large a plan may be; a larger plan goes back to the planner once, then to a human.",
+      }),
     resilience: ResilienceSchema.optional(),
     memory: MemorySchema.optional(),
     notify: NotifySchema.optional(),
+    concurrency: z.number().int().positive().default(4).meta({
+      description:
+        "Tasks `run --batch` and `resume` run at once (default 4; `--jobs N` overrides).",
+    }),
     github: GithubSchema.optional(),
   })
   .meta({ title: "orchestrator model_config.yaml" });
@@ -518,6 +556,14 @@ export const QualityRulesFileSchema = z
       })
       .optional(),
     policy_docs: z.array(z.string().min(1)).default([]),
+    gate: z
+      .strictObject({
+        max_parallel: z.number().int().positive().optional().meta({
+          description:
+            "Quality gates running at once across concurrent tasks (default: the number of CPU cores).",
+        }),
+      })
+      .optional(),
     context_token_budget: z.number().int().positive().default(20_000),
     ...seedFlagsShape,
     quality_rules: SeedFlagsSchema.optional(),

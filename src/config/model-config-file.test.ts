@@ -46,6 +46,30 @@ describe("model_config.yaml", () => {
     ]);
   });
 
+  it("reads limits and the default task budget, with their defaults, and names a bad one", async () => {
+    const root = await makeProject(
+      {
+        tasks: "[]\n",
+        model_config: models + lines("budgets:", "  task_usd: 7", "limits:", "  max_plan_steps: 5"),
+      },
+      [".orchestrator/s.yaml"],
+    );
+    const config = await load(root);
+    expect(config.models.budgets).toEqual({ warnFraction: 0.8, taskUsd: 7 });
+    expect(config.models.limits).toEqual({ maxPlanSteps: 5, maxFilesPerStep: 25 });
+    const plain = await load(
+      await makeProject({ tasks: "[]\n", model_config: models }, [".orchestrator/s.yaml"]),
+    );
+    expect(plain.models.limits).toBeUndefined();
+    const bad = await makeProject(
+      { tasks: "[]\n", model_config: models + lines("limits:", "  max_plan_steps: 0") },
+      [".orchestrator/s.yaml"],
+    );
+    expect(await messages(load(bad))).toEqual([
+      "limits.max_plan_steps: expected a number > 0, found 0",
+    ]);
+  });
+
   it("reads routing.learned, and names a threshold out of range", async () => {
     const withLearned = (learned: string): string =>
       models.replace(

@@ -64,9 +64,11 @@ export async function readModelConfigFile(
       ...(routing.learned === undefined ? {} : { learned: learnedOf(routing.learned) }),
     },
     ...budgetsOf(raw.budgets),
+    ...limitsOf(raw.limits),
     ...resilienceOf(source, raw.resilience),
     ...memoryOf(source, raw.memory),
     ...notifyOf(raw.notify),
+    ...concurrencyOf(raw.concurrency),
     ...githubOf(raw.github),
   };
   checkLadder(source, config, Object.keys(rawModels));
@@ -154,6 +156,11 @@ function learnedOf(raw: NonNullable<z.output<typeof RoutingSchema>["learned"]>):
   };
 }
 
+function concurrencyOf(raw: unknown): Pick<ModelsConfig, "concurrency"> {
+  const parsed = ModelConfigFileSchema.shape.concurrency.safeParse(raw).data;
+  return parsed === undefined ? {} : { concurrency: parsed };
+}
+
 function budgetsOf(raw: unknown): Pick<ModelsConfig, "budgets"> {
   const parsed = ModelConfigFileSchema.shape.budgets.safeParse(raw).data;
   if (parsed === undefined) return {};
@@ -162,7 +169,16 @@ function budgetsOf(raw: unknown): Pick<ModelsConfig, "budgets"> {
       warnFraction: parsed.warn_at,
       ...(parsed.daily_usd === undefined ? {} : { dailyUsd: parsed.daily_usd }),
       ...(parsed.monthly_usd === undefined ? {} : { monthlyUsd: parsed.monthly_usd }),
+      ...(parsed.task_usd === undefined ? {} : { taskUsd: parsed.task_usd }),
     },
+  };
+}
+
+function limitsOf(raw: unknown): Pick<ModelsConfig, "limits"> {
+  const parsed = ModelConfigFileSchema.shape.limits.safeParse(raw).data;
+  if (parsed === undefined) return {};
+  return {
+    limits: { maxPlanSteps: parsed.max_plan_steps, maxFilesPerStep: parsed.max_files_per_step },
   };
 }
 

@@ -97,6 +97,9 @@ export async function readQualityRulesFile(
     policyDocs: parsed.policy_docs,
     contextTokenBudget: parsed.context_token_budget,
     ...(parsed.setup === undefined ? {} : { setup: parsed.setup }),
+    ...(parsed.gate?.max_parallel === undefined
+      ? {}
+      : { maxParallelGates: parsed.gate.max_parallel }),
   };
 }
 

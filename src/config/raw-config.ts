@@ -31,6 +31,7 @@ export function modelSpecFromRaw(name: string, raw: RawModel): ModelSpec {
     ...(raw.api_key_env === undefined ? {} : { apiKeyEnv: raw.api_key_env }),
     ...(raw.permission_mode === undefined ? {} : { permissionMode: raw.permission_mode }),
     ...(raw.allowed_tools === undefined ? {} : { allowedTools: raw.allowed_tools }),
+    ...(raw.max_concurrency === undefined ? {} : { maxConcurrency: raw.max_concurrency }),
   };
 }
 

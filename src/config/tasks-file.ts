@@ -188,6 +188,7 @@ async function normaliseTask(
     timeoutMs:
       merged.timeout === undefined ? DEFAULT_TASK_TIMEOUT_MS : (parseDuration(merged.timeout) ?? 0),
     ...(merged.budget_usd === undefined ? {} : { budgetUsd: merged.budget_usd }),
+    ...(merged.max_plan_steps === undefined ? {} : { maxPlanSteps: merged.max_plan_steps }),
     ...(merged.base === undefined ? {} : { base: merged.base }),
     ...(merged.quality_level === undefined ? {} : { qualityLevel: merged.quality_level }),
   };

@@ -185,6 +185,14 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     round: z.number().int().positive(),
   }),
   z.object({
+    /** A plan over the limits (max_plan_steps, files per step): sent back once, then escalated. */
+    type: z.literal("plan.refused"),
+    round: z.number().int().positive(),
+    author: z.string(),
+    steps: z.number().int().nonnegative(),
+    reason: z.string(),
+  }),
+  z.object({
     type: z.literal("plan.reviewed"),
     review: PlanReviewSchema,
     reviewer: z.string(),
@@ -204,6 +212,8 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     ok: z.boolean(),
     filesChanged: z.array(z.string()),
     diff: z.string(),
+    /** sha256 of `diff`: what the worktree must still hold until the step is committed. */
+    diffHash: z.string().optional(),
     summary: z.string(),
     error: z.string().optional(),
   }),
@@ -213,6 +223,8 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     attempt: z.number().int().positive(),
     review: CodeReviewSchema,
     reviewer: z.string(),
+    /** sha256 of the diff the reviewer saw (docs/RESUME.md). */
+    diffHash: z.string().optional(),
   }),
   z.object({
     type: z.literal("gate.finished"),

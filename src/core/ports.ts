@@ -61,7 +61,107 @@ export interface Store {
   /** The current holder of a task's lease, if any and unexpired. */
   leaseHolder(taskId: string): Promise<{ owner: string; expiresAt: number } | undefined>;
 
+  /**
+   * Sets `estimateUsd` aside for a model call, atomically across every task and process using
+   * this store: refused when spent + reserved + estimate would pass a limit of the request.
+   * Unsettled reservations count until their `expiresAt` (a process that died mid-call).
+   */
+  reserveBudget(request: BudgetReservationRequest): Promise<BudgetReservationResult>;
+  /** Replaces a reservation by the call's actual cost (0 when it cost nothing). Idempotent. */
+  settleBudget(reservationId: string, actualUsd: number): Promise<void>;
+
+  /**
+   * Records a child process group durably (committed before the promise resolves), before the
+   * child starts its work, so a later run can stop what a crashed run left behind. Recording
+   * the same pid and start time again replaces the row.
+   */
+  registerChild(child: ChildProcessRecord): Promise<void>;
+  /** Forgets a child once its whole group is gone. Unknown children are ignored. */
+  unregisterChild(pid: number, startTime: string): Promise<void>;
+  /** The recorded children of a task, oldest first. */
+  listChildren(taskId: string): Promise<ChildProcessRecord[]>;
+
   close(): Promise<void>;
+}
+
+/** Spend per scope of a budget reservation, in USD. */
+export interface BudgetTotals {
+  readonly task: number;
+  readonly day: number;
+  readonly month: number;
+}
+
+/** A model call's estimated cost, charged to its task, UTC day and UTC month. */
+export interface BudgetReservationRequest {
+  readonly taskId: string;
+  readonly estimateUsd: number;
+  /** `YYYY-MM-DD` (UTC). */
+  readonly day: string;
+  /** `YYYY-MM` (UTC). */
+  readonly month: string;
+  /** The limits to check; an omitted one is no limit. */
+  readonly limits: {
+    readonly taskUsd?: number | undefined;
+    readonly dailyUsd?: number | undefined;
+    readonly monthlyUsd?: number | undefined;
+  };
+  /** When an unsettled reservation stops counting (ms since the epoch). */
+  readonly expiresAt: number;
+}
+
+/** Spend settled and reserved per scope, before this reservation; and the outcome. */
+export type BudgetReservationResult =
+  | {
+      readonly ok: true;
+      readonly id: string;
+      readonly spent: BudgetTotals;
+      readonly reserved: BudgetTotals;
+    }
+  | {
+      readonly ok: false;
+      /** The first scope whose limit the estimate would pass. */
+      readonly scope: "task" | "day" | "month";
+      readonly limitUsd: number;
+      readonly spent: BudgetTotals;
+      readonly reserved: BudgetTotals;
+    };
+/**
+ * A child process group the orchestrator started for a task (a coding-agent CLI, a check),
+ * recorded in the store while it may run. The start time tells a reused pid apart.
+ */
+export interface ChildProcessRecord {
+  readonly pid: number;
+  /** Field 22 of /proc/<pid>/stat (clock ticks since boot); "" where there is no /proc. */
+  readonly startTime: string;
+  /** The child's process group (it leads its own group: pgid = pid). */
+  readonly pgid: number;
+  readonly taskId: string;
+  /** The step attempt it works for, when it works for one. */
+  readonly attempt: number | null;
+  /** The lease owner (`host:pid:nonce`) of the run that started it. */
+  readonly owner: string;
+  /** The program, for messages. */
+  readonly command: string;
+  /** Milliseconds since the epoch. */
+  readonly startedAt: number;
+}
+
+/** A child the runner has started and holds until it is registered. */
+export interface SpawnedChild {
+  readonly pid: number;
+  readonly pgid: number;
+  readonly startTime: string;
+  readonly command: string;
+}
+
+/**
+ * Registers the children a runner starts. `started` is awaited before the child may run its
+ * program (the runner holds it until then, and kills it if `started` fails); `ended` is called
+ * once its whole process group has exited.
+ */
+export interface ChildTracker {
+  started(child: SpawnedChild): Promise<void>;
+  ended(child: SpawnedChild): Promise<void>;
 }
 
 /** How a subprocess ended. One shape for every subprocess the orchestrator runs. */
@@ -72,7 +172,12 @@ export interface ProcessResult {
   readonly durationMs: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** A stream passed the output cap: only its last {@link MAX_OUTPUT_CHARS} characters are kept. */
+  readonly truncated?: { readonly stdout: boolean; readonly stderr: boolean };
 }
+
+/** Characters of each output stream a runner keeps (the tail): 4 MiB. */
+export const MAX_OUTPUT_CHARS = 4 * 1024 * 1024;
 
 export interface RunOptions {
   readonly cwd: string;
@@ -84,6 +189,8 @@ export interface RunOptions {
   /** Written to the child's stdin, which is then closed. */
   readonly input?: string;
   readonly signal?: AbortSignal;
+  /** Registers the child before it runs and after its group is gone (crash recovery). */
+  readonly track?: ChildTracker;
 }
 
 /** Runs programs with argument arrays; never a shell string built from input. */
@@ -113,6 +220,8 @@ export interface ModelRequest {
    */
   readonly env?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
+  /** For a model that runs as a process: registers it (and its group) while it runs. */
+  readonly track?: ChildTracker;
 }
 
 export interface ModelResponse {

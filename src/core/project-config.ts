@@ -66,6 +66,8 @@ export interface ModelSpec {
   readonly permissionMode?: string;
   /** CLI providers in agent mode: tools allowed without asking. */
   readonly allowedTools?: readonly string[];
+  /** Calls in flight at once across the tasks of a run (`max_concurrency`); absent: no limit. */
+  readonly maxConcurrency?: number;
 }
 
 /** One routing rule; omitted conditions match anything. First matching rule wins. */
@@ -115,7 +117,22 @@ export interface BudgetsConfig {
   readonly monthlyUsd?: number;
   /** Fraction of a limit at which a warning is logged, once (default 0.8). */
   readonly warnFraction: number;
+  /** Budget of a task without `budget_usd` (default {@link DEFAULT_TASK_BUDGET_USD}). */
+  readonly taskUsd?: number;
 }
+
+/** Budget in USD of a task that sets no `budget_usd` and has no `budgets.task_usd`. */
+export const DEFAULT_TASK_BUDGET_USD = 20;
+
+/** How large a plan may be (`limits:` in model_config.yaml). */
+export interface PlanLimits {
+  /** Steps a plan may have; a task's `max_plan_steps` overrides it. */
+  readonly maxPlanSteps: number;
+  /** Files a step may create or modify (`files_to_create` + `files_to_modify`). */
+  readonly maxFilesPerStep: number;
+}
+
+export const DEFAULT_PLAN_LIMITS: PlanLimits = { maxPlanSteps: 12, maxFilesPerStep: 25 };
 
 /**
  * How failed model calls are handled (`resilience:` in model_config.yaml): retries with
@@ -224,12 +241,16 @@ export interface ModelsConfig {
   readonly models: ReadonlyMap<string, ModelSpec>;
   readonly routing: RoutingConfig;
   readonly budgets?: BudgetsConfig;
+  /** Absent: {@link DEFAULT_PLAN_LIMITS}. */
+  readonly limits?: PlanLimits;
   /** Absent: {@link DEFAULT_RESILIENCE}. */
   readonly resilience?: ResilienceConfig;
   /** Absent: {@link DEFAULT_MEMORY}. */
   readonly memory?: MemoryConfig;
   /** Absent: no notifications. */
   readonly notify?: NotifyConfig;
+  /** Tasks run at once by `run --batch` and `resume` (`concurrency:`); absent: 4. */
+  readonly concurrency?: number;
   /** Absent: no GitHub integration. */
   readonly github?: GithubConfig;
 }
@@ -302,4 +323,6 @@ export interface QualityConfig {
   readonly contextTokenBudget: number;
   /** Run in each worktree before the gate's checks (e.g. linking dependencies). */
   readonly setup?: CommandSpec;
+  /** Gates running at once across concurrent tasks (`gate.max_parallel`); absent: from the cores. */
+  readonly maxParallelGates?: number;
 }

@@ -33,6 +33,11 @@ export const EscalationReasonSchema = z.enum([
   "timeout",
   "budget",
   "model_error",
+  "merge_conflict",
+  /** Commits recorded as done are gone from the task's branch (deleted or rewound). */
+  "workspace_lost",
+  /** The plan has more steps, or a step more files, than the limits allow (twice). */
+  "plan_too_large",
 ]);
 export type EscalationReason = z.infer<typeof EscalationReasonSchema>;
 
@@ -53,6 +58,8 @@ export const TaskEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("GATE_FAILED"), stepId: z.string() }),
   z.object({ type: z.literal("GATE_PASSED"), stepId: z.string() }),
   z.object({ type: z.literal("ALL_STEPS_DONE") }),
+  /** The worktree lost the current step's change (or holds another one): implement it again. */
+  z.object({ type: z.literal("REDO_STEP"), stepId: z.string(), reason: z.string() }),
   z.object({
     type: z.literal("ESCALATE"),
     reason: EscalationReasonSchema,
@@ -98,6 +105,12 @@ const TABLE: Readonly<Partial<Record<TaskEventType, Partial<Record<TaskState, Ta
   GATE_FAILED: { QUALITY_GATE: "IMPLEMENTING" },
   GATE_PASSED: { QUALITY_GATE: "STEP_COMPLETE" },
   ALL_STEPS_DONE: { STEP_COMPLETE: "DONE", PLANNED: "DONE" },
+  REDO_STEP: {
+    IMPLEMENTING: "IMPLEMENTING",
+    CODE_REVIEW: "IMPLEMENTING",
+    QUALITY_GATE: "IMPLEMENTING",
+    STEP_COMPLETE: "IMPLEMENTING",
+  },
   ESCALATE: Object.fromEntries(
     ACTIVE.filter((s) => s !== "NEW").map((s) => [s, "AWAITING_HUMAN_REVIEW"]),
   ),

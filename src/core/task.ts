@@ -54,6 +54,8 @@ export const TaskSchema = z.object({
   dependsOn: z.array(z.string()),
   timeoutMs: z.number().int().positive(),
   budgetUsd: z.number().nonnegative().optional(),
+  /** Steps the task's plan may have; default `limits.max_plan_steps` of model_config.yaml. */
+  maxPlanSteps: z.number().int().positive().optional(),
   /** Git ref the task's branch starts from; default: the repository's HEAD. */
   base: z.string().optional(),
   /** Quality level override for every step of this task. */

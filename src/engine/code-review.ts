@@ -5,6 +5,8 @@ import { currentStep } from "./implementing.js";
 import { askForJson } from "./model-caller.js";
 import { codeReviewerPrompt, parseCodeReview, repairPrompt } from "./role-io.js";
 import type { RunContext } from "./step-context.js";
+import { mergeSides } from "./merge-step.js";
+import { diffHash } from "./verify-workspace.js";
 
 /** CODE_REVIEW: a model of another family reviews the step's diff. */
 export async function handleCodeReview(ctx: RunContext): Promise<void> {
@@ -50,7 +52,13 @@ export async function handleCodeReview(ctx: RunContext): Promise<void> {
       ctx,
       decision.model,
       {
-        ...(await codeReviewerPrompt(ctx, step, impl?.diff ?? "", impl?.summary ?? "")),
+        ...(await codeReviewerPrompt(
+          ctx,
+          step,
+          impl?.diff ?? "",
+          impl?.summary ?? "",
+          await mergeSides(ctx, step),
+        )),
         role: "code_reviewer",
         taskId: task.id,
         stepId: step.id,
@@ -78,7 +86,14 @@ export async function handleCodeReview(ctx: RunContext): Promise<void> {
     }
     review = answer.value;
     reviewer = answer.spec.name;
-    results.push({ type: "code.reviewed", stepId: step.id, attempt, review, reviewer });
+    results.push({
+      type: "code.reviewed",
+      stepId: step.id,
+      attempt,
+      review,
+      reviewer,
+      diffHash: impl?.diffHash ?? diffHash(impl?.diff ?? ""),
+    });
   }
   if (review.status === "approved") {
     await recorder.transition({ type: "CODE_APPROVED", stepId: step.id }, results);

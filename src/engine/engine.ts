@@ -9,6 +9,7 @@ import type { ModelProvider } from "../core/ports.js";
 import type { ModelSpec } from "../core/project-config.js";
 import { DEFAULT_RESILIENCE } from "../core/project-config.js";
 import { ModelResilience, systemResilienceIo } from "../providers/resilience/index.js";
+import { limitConcurrency } from "../providers/concurrency-limit.js";
 import { handleCodeReview } from "./code-review.js";
 import { handleImplementing } from "./implementing.js";
 import { handlePlanning, handlePlanReview } from "./planning.js";
@@ -17,10 +18,12 @@ import { handleQualityGate, startBaselinePrewarm } from "./quality-gate.js";
 import type { RunContext } from "./step-context.js";
 import { handleStepBoundary } from "./step-complete.js";
 import { allEvents } from "./all-events.js";
-import { BudgetExceededError, limitsAcrossTasks, openTaskBudget } from "./task-budget.js";
+import { BudgetExceededError, openTaskBudget } from "./task-budget.js";
 import { TaskRecorder } from "./task-recorder.js";
 import { routingHistory } from "../routing/index.js";
 import { acquireTaskLease, ownerIsDead } from "./lease-owner.js";
+import { stopLeftoverChildren, storeChildTracker } from "./child-processes.js";
+import { describeMissing, missingStepCommits, verifyWorkspace } from "./verify-workspace.js";
 export { processOwner } from "./lease-owner.js";
 
 const DEFAULT_LEASE_TTL_MS = 60_000;
@@ -32,6 +35,12 @@ export interface TaskOutcome {
   readonly view: TaskView;
   /** True when the run stopped because it was interrupted (the task can be resumed). */
   readonly interrupted: boolean;
+}
+
+/** How to run a task beyond its definition. */
+export interface RunTaskOptions {
+  /** Branches of the task's dependencies (all DONE) that its branch builds on. */
+  readonly dependencies?: readonly { readonly taskId: string; readonly branch: string }[];
 }
 
 type Handler = (ctx: RunContext) => Promise<void>;
@@ -67,13 +76,24 @@ export class Engine {
     let provider = this.providers.get(spec.name);
     if (!provider) {
       provider = this.deps.providerFor(spec);
+      // One limiter per model for every task this engine runs: the vendor's rate limit.
+      if (spec.maxConcurrency !== undefined)
+        provider = limitConcurrency(provider, spec.maxConcurrency);
       this.providers.set(spec.name, provider);
     }
     return provider;
   };
 
-  /** Runs one task until it is DONE, awaits a human, fails, or the run is interrupted. */
-  async runTask(task: Task, runId: string | null, signal?: AbortSignal): Promise<TaskOutcome> {
+  /**
+   * Runs one task until it is DONE, awaits a human, fails, or the run is interrupted. With
+   * `dependencies` (the DONE dependencies' branches), the task's branch builds on them.
+   */
+  async runTask(
+    task: Task,
+    runId: string | null,
+    signal?: AbortSignal,
+    options: RunTaskOptions = {},
+  ): Promise<TaskOutcome> {
     const { store, owner } = this.deps;
     const ttl = this.deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     const lease = await acquireTaskLease(store, task.id, owner, ttl);
@@ -84,17 +104,24 @@ export class Engine {
     renew.unref();
     try {
       await store.saveTask(task);
-      return await this.drive(task, runId, signal);
+      return await this.drive(task, runId, signal, options);
     } finally {
       clearInterval(renew);
       await store.releaseLease(task.id, owner);
     }
   }
 
-  private async drive(task: Task, runId: string | null, outer?: AbortSignal): Promise<TaskOutcome> {
+  private async drive(
+    task: Task,
+    runId: string | null,
+    outer: AbortSignal | undefined,
+    options: RunTaskOptions,
+  ): Promise<TaskOutcome> {
     const recorder = await TaskRecorder.open(this.deps.store, task.id, runId, this.deps.listener);
     const view = recorder.view;
     if (view.updatedAt === undefined) await recorder.record({ type: "task.registered", task });
+    // Before anything looks at the worktree: no child of a crashed run may write there again.
+    await this.stopLeftovers(task, recorder);
     const outcome = (interrupted: boolean): TaskOutcome => ({
       taskId: task.id,
       status: view.status,
@@ -104,9 +131,21 @@ export class Engine {
     if (TERMINAL_STATES.has(view.status) || view.status === "AWAITING_HUMAN_REVIEW") {
       return outcome(false);
     }
-    const workspace = await this.deps.workspace.ensure(task);
+    // A branch that is gone is made again from the base the task recorded, not today's HEAD.
+    const recorded = view.workspace?.baseSha;
+    const workspace = await this.deps.workspace.ensure(
+      recorded === undefined ? task : { ...task, base: recorded },
+      options.dependencies,
+    );
     if (view.status === "NEW") {
-      if (!view.workspace) await recorder.record({ type: "workspace.created", ...workspace });
+      if (!view.workspace) {
+        await recorder.record({
+          type: "workspace.created",
+          worktree: workspace.worktree,
+          branch: workspace.branch,
+          baseSha: workspace.baseSha,
+        });
+      }
       await recorder.transition({ type: "START_PLANNING" });
     }
     const startedAt = view.startedAt ?? this.deps.clock.now();
@@ -114,7 +153,8 @@ export class Engine {
     const deadline = AbortSignal.timeout(Math.max(1, remaining));
     const signal = outer ? AbortSignal.any([outer, deadline]) : deadline;
     const runDir = join(this.deps.config.configDir, "runs", runId ?? "manual", task.id);
-    await mkdir(runDir, { recursive: true });
+    // Run artefacts (transcripts, gate logs) are private: folders 0700 (docs/STATE.md).
+    await mkdir(runDir, { recursive: true, mode: 0o700 });
     const ctx: RunContext = {
       deps: this.deps,
       task,
@@ -125,8 +165,16 @@ export class Engine {
       providerFor: this.providerFor,
       resilience: { guard: this.resilience, models: this.deps.config.models },
       ...(this.deps.childEnv ? { childEnv: this.deps.childEnv } : {}),
-      ...(await this.policyState(task, recorder)),
+      trackChildren: (request) =>
+        storeChildTracker(this.deps.store, this.deps.clock, {
+          taskId: task.id,
+          attempt: request.attempt ?? null,
+          owner: this.deps.owner,
+        }),
+      ...(await this.policyState(task)),
     };
+    // A resumed run checks the branch and the worktree against the log before trusting them.
+    await verifyWorkspace(ctx, workspace.origin);
     // The baseline of the base commit is built while the task plans; the run never outlives it.
     const prewarm = startBaselinePrewarm(ctx);
     try {
@@ -163,20 +211,33 @@ export class Engine {
     }
   }
 
+  /** Stops the process groups dead runs of the task left behind, and notes what it did. */
+  private async stopLeftovers(task: Task, recorder: TaskRecorder): Promise<void> {
+    const leftovers = await stopLeftoverChildren(this.deps.store, task.id, this.deps.owner);
+    for (const { child, outcome } of leftovers) {
+      if (outcome === "gone") continue;
+      const what = `${child.command} (pid ${String(child.pid)}, attempt ${String(child.attempt ?? "-")})`;
+      await recorder.record({
+        type: "note",
+        level: "warn",
+        message:
+          outcome === "stopped"
+            ? `stopped ${what} left running by a crashed run, before touching the worktree`
+            : `${what} of a crashed run on another host (${child.owner}) may still be running`,
+      });
+    }
+  }
+
   /**
-   * The task's budget and, for learned routing, the routing history. Every task's events are
-   * read (once) only when day/month budgets or learned routing need them.
+   * The task's budget (checked in the store, shared by every task and process) and, for learned
+   * routing, the routing history: every task's events are read only when that needs them.
    */
-  private async policyState(
-    task: Task,
-    recorder: TaskRecorder,
-  ): Promise<Pick<RunContext, "budget" | "history">> {
+  private async policyState(task: Task): Promise<Pick<RunContext, "budget" | "history">> {
     const { models } = this.deps.config;
     const learned = models.routing.strategy === "learned";
-    const everything =
-      learned || limitsAcrossTasks(models.budgets) ? await allEvents(this.deps.store) : undefined;
+    const everything = learned ? await allEvents(this.deps.store) : undefined;
     return {
-      budget: openTaskBudget(task, this.deps.clock, models.budgets, everything ?? recorder.events),
+      budget: openTaskBudget(task, this.deps.clock, models.budgets, this.deps.store),
       // Other tasks only: the learned policy adds this task's own events as they come.
       history:
         learned && everything
@@ -203,6 +264,7 @@ export class Engine {
       throw new UserError(`task ${task.id} is waiting on its plan; there is no step to skip`);
     }
     if (decision === "abort") return this.abortTask(task, "aborted at human review");
+    if (decision === "retry") await this.assertCommitsPresent(task, view);
     await recorder.transition({
       type: "HUMAN_DECISION",
       decision,
@@ -212,12 +274,32 @@ export class Engine {
     return recorder.view;
   }
 
+  /**
+   * Before a retry: the branch must still hold every step commit recorded as done; a retry on
+   * a branch that lost them would build on work that is not there. The worktree is re-created
+   * from the branch when its folder is gone.
+   */
+  private async assertCommitsPresent(task: Task, view: TaskView): Promise<void> {
+    if (!view.steps.some((s) => s.status === "committed")) return;
+    const recorded = view.workspace?.baseSha;
+    const workspace = await this.deps.workspace.ensure(
+      recorded === undefined ? task : { ...task, base: recorded },
+    );
+    const missing = await missingStepCommits(this.deps.workspace, workspace.worktree, view);
+    if (missing.length > 0) {
+      throw new UserError(
+        `cannot retry task ${task.id}: ${describeMissing(workspace.branch, missing)}`,
+      );
+    }
+  }
+
   /** Removes a task's worktree and branch and records it as ABORTED (the seed's rollback). */
   async abortTask(task: Task, reason?: string): Promise<TaskView> {
     const holder = await this.deps.store.leaseHolder(task.id);
     if (holder && holder.owner !== this.deps.owner && !ownerIsDead(holder.owner))
       throw new LeaseHeldError(task.id, holder.owner);
     const recorder = await TaskRecorder.open(this.deps.store, task.id, null, this.deps.listener);
+    await this.stopLeftovers(task, recorder);
     if (recorder.view.status === "DONE" || recorder.view.status === "ABORTED") {
       if (recorder.view.status === "DONE") {
         throw new UserError(`task ${task.id} is DONE; its branch is kept (delete it with git)`);

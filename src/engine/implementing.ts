@@ -2,11 +2,13 @@ import type { EventBody } from "../core/events.js";
 import type { PlanStep } from "../core/plan.js";
 import type { ModelSpec } from "../core/project-config.js";
 import { chooseAuthor } from "./choose-model.js";
-import { callModel } from "./model-caller.js";
+import { callModel, invalidTextError } from "./model-caller.js";
 import type { CallFailure } from "./model-caller.js";
 import { applyEditAnswer, implementerPrompt } from "./role-io.js";
 import type { RunContext } from "./step-context.js";
 import { modelNamed } from "./step-context.js";
+import { MERGE_STEP_TYPE, prepareMerge, unresolvedMarkers } from "./merge-step.js";
+import { diffHash } from "./verify-workspace.js";
 
 /** The plan step being worked on; the projection guarantees it exists in IMPLEMENTING. */
 export function currentStep(ctx: RunContext): PlanStep {
@@ -53,7 +55,13 @@ async function implementOnce(
   const mode = ctx.deps.config.models.routing.implementerMode;
   const situation = { risk: step.risk, area: ctx.task.area, stepType: step.type };
   let author = model;
-  let feedback = ctx.recorder.view.pendingFeedback;
+  // A merge step: the merge is started (conflict markers in the files) before the model edits.
+  const merge = await prepareMerge(ctx, step);
+  const pending = ctx.recorder.view.pendingFeedback;
+  let feedback =
+    merge === undefined
+      ? pending
+      : `${merge.instructions}${pending === undefined ? "" : `\n\n${pending}`}`;
   // Text mode: an answer whose edits do not apply is returned to the model once.
   const rounds = mode === "text" ? 2 : 1;
   let lastError = "";
@@ -78,13 +86,32 @@ async function implementOnce(
     if (!call.ok) return call;
     // A fallback may have answered; the edit repair goes to the model that wrote the edits.
     author = call.spec;
-    if (mode === "agent") return { ok: true, summary: call.response.text.trim().slice(0, 2000) };
-    const applied = await applyEditAnswer(ctx.workspace.worktree, call.response.text);
-    if (applied.ok) return { ok: true, summary: applied.summary };
+    if (mode === "agent") {
+      const markers = merge && (await unresolvedMarkers(ctx, merge.files));
+      if (markers) return { ok: false, error: markers };
+      return { ok: true, summary: call.response.text.trim().slice(0, 2000) };
+    }
+    const invalid = invalidTextError(call.response.text);
+    const applied =
+      invalid === undefined
+        ? await applyEditAnswer(ctx.workspace.worktree, call.response.text)
+        : { ok: false as const, error: invalid };
+    if (applied.ok) {
+      const markers = merge && (await unresolvedMarkers(ctx, merge.files));
+      if (markers) return { ok: false, error: markers };
+      return { ok: true, summary: applied.summary };
+    }
     lastError = applied.error;
     feedback = `Your previous answer could not be applied; nothing from it was written:\n${applied.error}`;
   }
   return { ok: false, error: lastError };
+}
+
+/** Why the last attempt of a step failed: its implementation error, review or gate. */
+function lastFailure(ctx: RunContext, stepId: string): string {
+  const impl = ctx.recorder.findSinceStepStart(stepId, "implementation.recorded");
+  if (impl && !impl.ok) return impl.error ?? "implementation failed";
+  return ctx.recorder.view.pendingFeedback?.split("\n")[0] ?? "review or gate failed";
 }
 
 /** IMPLEMENTING: one attempt at the current step, or escalation when attempts are used up. */
@@ -116,10 +143,13 @@ export async function handleImplementing(ctx: RunContext): Promise<void> {
     const state = recorder.view.steps.find((s) => s.id === step.id);
     const used = state?.attempts ?? 0;
     if (used >= ctx.deps.config.quality.maxAttempts) {
+      const merging = step.type === MERGE_STEP_TYPE;
       await recorder.transition({
         type: "ESCALATE",
-        reason: "implementation_failed",
-        detail: `${step.id}: no usable implementation after ${used} attempts: ${result?.error ?? ""}`,
+        reason: merging ? "merge_conflict" : "implementation_failed",
+        detail: merging
+          ? `${step.id}: the merge conflict in ${step.files_to_modify.join(", ")} was not resolved after ${used} attempts: ${lastFailure(ctx, step.id)}`
+          : `${step.id}: no usable implementation after ${used} attempts: ${result?.error ?? ""}`,
       });
       return;
     }
@@ -156,6 +186,7 @@ export async function handleImplementing(ctx: RunContext): Promise<void> {
     ok: outcome.ok,
     filesChanged: files,
     diff: patch,
+    diffHash: diffHash(patch),
     summary: outcome.ok ? outcome.summary : "",
     ...(outcome.ok ? {} : { error: outcome.error }),
   };

@@ -11,6 +11,11 @@ export function processOwner(): string {
   return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
+/** Whether a lease owner names a process on this machine (so its pids mean something here). */
+export function ownerIsLocal(owner: string): boolean {
+  return /^(.*):(\d+):[0-9a-f]+$/.exec(owner)?.[1] === hostname();
+}
+
 /** Whether a lease owner names a process on this machine that no longer exists. */
 export function ownerIsDead(owner: string): boolean {
   const match = /^(.*):(\d+):[0-9a-f]+$/.exec(owner);

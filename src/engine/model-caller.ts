@@ -1,4 +1,4 @@
-import type { ModelProvider, ModelRequest, ModelResponse } from "../core/ports.js";
+import type { ChildTracker, ModelProvider, ModelRequest, ModelResponse } from "../core/ports.js";
 import type { ModelSpec, ModelsConfig } from "../core/project-config.js";
 import type { ProviderError, ProviderErrorKind } from "../core/provider-errors.js";
 import type { Role } from "../core/task.js";
@@ -58,6 +58,8 @@ export interface CallDeps {
   readonly resilience?: CallResilience | undefined;
   /** The task's folder of this run; raw transcripts of model calls are kept in `calls/`. */
   readonly runDir?: string | undefined;
+  /** Registers the processes of a model that runs as one (docs/RESUME.md); default none. */
+  readonly trackChildren?: ((request: ModelRequest) => ChildTracker) | undefined;
 }
 
 /**
@@ -98,7 +100,7 @@ async function attemptOnce(
   request: ModelRequest,
 ): Promise<AttemptResult<ModelResponse>> {
   // Throws BudgetExceededError before anything is spent; the engine escalates with "budget".
-  const reservation = deps.budget?.reserve(spec, request);
+  const reservation = await deps.budget?.reserve(spec, request);
   for (const message of reservation?.warnings ?? [])
     await deps.recorder.record({ type: "note", level: "warn", message });
   const started = performance.now();
@@ -117,7 +119,12 @@ async function attemptOnce(
     const provider = deps.providerFor(spec);
     providerKind = provider.kind;
     const env = deps.childEnv?.(request.taskId, provider.kind);
-    const response = await provider.complete(env ? { ...request, env } : request);
+    const track = deps.trackChildren?.(request);
+    const response = await provider.complete({
+      ...request,
+      ...(env ? { env } : {}),
+      ...(track ? { track } : {}),
+    });
     const cost = costOfCall(response.usage, spec.price, response.costUsd);
     spentUsd = cost.usd;
     const transcript = await saveTranscript(deps.runDir, spec, request, response.transcript);
@@ -153,8 +160,7 @@ async function attemptOnce(
     });
     return { ok: false, error };
   } finally {
-    for (const message of reservation?.settle(spentUsd) ?? [])
-      await deps.recorder.record({ type: "note", level: "warn", message });
+    await reservation?.settle(spentUsd);
   }
 }
 
@@ -234,6 +240,24 @@ export async function callModel(
 }
 
 /**
+ * Why an answer's text cannot be trusted as text, or undefined when it can. Bytes that are not
+ * valid UTF-8 are decoded (by us or by the CLI that printed them) as U+FFFD replacement
+ * characters; applied or committed, they would corrupt files. Such an answer is malformed: the
+ * model is asked to repair it, as for invalid JSON.
+ */
+export function invalidTextError(text: string): string | undefined {
+  const first = text.indexOf("\uFFFD");
+  if (first < 0) return undefined;
+  const count = text.split("\uFFFD").length - 1;
+  const line = text.slice(0, first).split("\n").length;
+  return (
+    `the answer is not valid UTF-8: it holds ${String(count)} replacement character(s) ` +
+    `(U+FFFD, bytes that could not be decoded), the first on line ${String(line)}; ` +
+    `answer again in valid UTF-8, without U+FFFD`
+  );
+}
+
+/**
  * Asks for a structured answer; when it does not parse or validate, sends ONE repair request
  * (to the model that answered) quoting the validation error. A second failure is returned as a
  * failed attempt.
@@ -248,7 +272,7 @@ export async function askForJson<T>(
 ): Promise<Answer<T>> {
   const first = await callModel(deps, spec, request, situation);
   if (!first.ok) return first;
-  const parsed = parse(first.response.text);
+  const parsed = checkedParse(first.response.text, parse);
   if (parsed.ok) {
     return { ok: true, value: parsed.value, response: first.response, spec: first.spec };
   }
@@ -260,7 +284,7 @@ export async function askForJson<T>(
     situation,
   );
   if (!second.ok) return second;
-  const reparsed = parse(second.response.text);
+  const reparsed = checkedParse(second.response.text, parse);
   if (reparsed.ok) {
     return { ok: true, value: reparsed.value, response: second.response, spec: second.spec };
   }
@@ -268,4 +292,10 @@ export async function askForJson<T>(
     ok: false,
     error: `model ${second.spec.name} answered malformed output twice: ${reparsed.error}`,
   };
+}
+
+/** Parses an answer that is valid text; text that is not is malformed like invalid JSON. */
+function checkedParse<T>(text: string, parse: (text: string) => Parsed<T>): Parsed<T> {
+  const invalid = invalidTextError(text);
+  return invalid === undefined ? parse(text) : { ok: false, error: invalid };
 }

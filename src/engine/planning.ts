@@ -12,6 +12,8 @@ import {
 } from "./role-io.js";
 import type { RunContext } from "./step-context.js";
 import { modelNamed } from "./step-context.js";
+import { withMergeSteps } from "./merge-step.js";
+import { planLimitsFor, planOverLimits } from "./plan-limits.js";
 
 /** PLANNING: the planner writes (or revises) the plan; a failed answer is retried, then escalated. */
 export async function handlePlanning(ctx: RunContext): Promise<void> {
@@ -34,8 +36,9 @@ export async function handlePlanning(ctx: RunContext): Promise<void> {
     model: decision.model.name,
     reason: `${task.id} plan round ${round} -> ${decision.reason}`,
   });
-  const prompt = await plannerPrompt(ctx, round);
+  const prompt = { ...(await plannerPrompt(ctx, round)) };
   let lastError = "";
+  let overLimits = false;
   for (let attempt = 1; attempt <= ctx.deps.config.quality.maxAttempts; attempt++) {
     const answer = await askForJson<Plan>(
       ctx,
@@ -45,6 +48,7 @@ export async function handlePlanning(ctx: RunContext): Promise<void> {
         role: "planner",
         taskId: task.id,
         attempt: round,
+        ...(overLimits ? { repair: true } : {}),
         mode: "text",
         cwd: ctx.workspace.worktree,
         signal: ctx.signal,
@@ -54,10 +58,23 @@ export async function handlePlanning(ctx: RunContext): Promise<void> {
       { risk: task.risk, area: task.area },
     );
     if (answer.ok) {
+      const over = planOverLimits(answer.value, planLimitsFor(task, ctx.deps.config.models));
+      if (over !== undefined) {
+        if (await refusePlan(ctx, round, answer.value, answer.spec.name, over)) return;
+        // Back to the planner once, with the reason; the next answer is checked again.
+        const retry = repairPrompt(JSON.stringify(answer.value), over, "plan");
+        prompt.system = retry.system;
+        prompt.prompt = retry.prompt;
+        overLimits = true;
+        // Not a failed attempt: the limit allows one more answer, then a human decides.
+        attempt -= 1;
+        continue;
+      }
       // The model that answered (a fallback may have stood in) is the plan's author.
       await recorder.record({
         type: "plan.recorded",
-        plan: answer.value,
+        // Dependencies that conflict are merged first, each in a step of its own.
+        plan: withMergeSteps(answer.value, ctx.workspace.pendingMerges ?? []),
         author: answer.spec.name,
         round,
       });
@@ -73,6 +90,35 @@ export async function handlePlanning(ctx: RunContext): Promise<void> {
     reason: "model_error",
     detail: `planner: ${lastError}`,
   });
+}
+
+/**
+ * Records a plan over the limits. The first refusal of a round sends it back to the planner
+ * (returns false); a second one escalates to a human with `plan_too_large` (returns true).
+ */
+async function refusePlan(
+  ctx: RunContext,
+  round: number,
+  plan: Plan,
+  author: string,
+  reason: string,
+): Promise<boolean> {
+  const { recorder } = ctx;
+  const before = recorder.findSinceStateEntry("plan.refused", (b) => b.round === round);
+  await recorder.record({
+    type: "plan.refused",
+    round,
+    author,
+    steps: plan.steps.length,
+    reason,
+  });
+  if (before === undefined) return false;
+  await recorder.transition({
+    type: "ESCALATE",
+    reason: "plan_too_large",
+    detail: `${author} answered a plan over the limits twice: ${reason}`,
+  });
+  return true;
 }
 
 async function reviewPlan(

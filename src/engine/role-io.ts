@@ -3,7 +3,7 @@
  * (task, worktree, plan, feedback) and turn answers into data. Prompt wording lives in
  * `templates/`, parsing rules in agents/; this file only wires them to the run context.
  */
-import type { ExpectedAnswer, Feedback } from "../agents/index.js";
+import type { CodeReviewerInput, ExpectedAnswer, Feedback } from "../agents/index.js";
 import {
   collectContext,
   compactFileTree,
@@ -109,6 +109,10 @@ export async function plannerPrompt(ctx: RunContext, round: number): Promise<Pro
     repository: { status, tree },
     context,
     policies,
+    dependencies: (ctx.workspace.dependencies ?? []).map((d) => {
+      const pending = ctx.workspace.pendingMerges?.find((p) => p.taskId === d.taskId);
+      return { ...d, merged: pending === undefined, conflicts: pending?.conflicts ?? [] };
+    }),
     ...(revise ? { revision: { round, previousPlan: view.plan, feedback } } : {}),
   });
 }
@@ -168,6 +172,7 @@ export async function codeReviewerPrompt(
   step: PlanStep,
   diff: string,
   summary: string,
+  merge?: CodeReviewerInput["merge"],
 ): Promise<Prompt> {
   const stepState = ctx.recorder.view.steps.find((s) => s.id === step.id);
   const lessons = await lessonsFor(ctx, "code_reviewer", {
@@ -183,6 +188,7 @@ export async function codeReviewerPrompt(
     diff,
     summary,
     attempt: stepState?.currentAttempt,
+    merge,
   });
 }
 

@@ -1,6 +1,8 @@
 import type { EventBody } from "../core/events.js";
 import { currentStep } from "./implementing.js";
 import type { RunContext } from "./step-context.js";
+import { mergedDependency } from "./merge-step.js";
+import { expectedChange, redoLostChange } from "./verify-workspace.js";
 
 function commitSubject(type: string, taskId: string, stepId: string, description: string): string {
   const kind: Record<string, string> = {
@@ -11,6 +13,7 @@ function commitSubject(type: string, taskId: string, stepId: string, description
     refactor: "refactor",
     simple_refactor: "refactor",
     analysis: "chore",
+    merge: "merge",
     validation: "chore",
   };
   const first = description.split("\n")[0] ?? "";
@@ -22,9 +25,10 @@ function commitSubject(type: string, taskId: string, stepId: string, description
  * Commits the completed step exactly once: after a crash between starting the commit and
  * recording it, the commit found on the branch is not repeated. Returns the events that record
  * the commit, for the caller to write with the transition that follows (one transaction); the
- * start of the commit is written before it, durably, on its own.
+ * start of the commit is written before it, durably, on its own. Returns undefined when the
+ * worktree no longer holds the reviewed change: the step starts again (docs/RESUME.md).
  */
-async function commitCurrentStep(ctx: RunContext): Promise<EventBody[]> {
+async function commitCurrentStep(ctx: RunContext): Promise<EventBody[] | undefined> {
   const { recorder, task } = ctx;
   const step = currentStep(ctx);
   const view = recorder.view;
@@ -37,6 +41,9 @@ async function commitCurrentStep(ctx: RunContext): Promise<EventBody[]> {
     const sha = await ctx.deps.workspace.headSha(worktree);
     return [{ type: "step.committed", stepId: step.id, sha, message: "", skipped: true }];
   }
+  // Only the reviewed change is committed: a lost or altered one is implemented again.
+  if (await redoLostChange(ctx, "before its commit")) return undefined;
+  const expected = expectedChange(ctx);
   const key = `${task.id}/${step.id}`;
   // The commit can only exist if an earlier attempt at it started (durably recorded first).
   const tried = recorder.events.some(
@@ -48,8 +55,11 @@ async function commitCurrentStep(ctx: RunContext): Promise<EventBody[]> {
   const review = recorder.findSinceStepStart(step.id, "code.reviewed");
   const subject = commitSubject(step.type, task.id, step.id, step.description);
   if (sha === undefined) {
+    const merged = mergedDependency(ctx, step);
     const approvedByHuman = last?.event.type === "HUMAN_DECISION";
     sha = await ctx.deps.workspace.commitStep(worktree, {
+      // Empty only when the reviewers approved an empty change (the step changes nothing).
+      allowEmpty: expected === undefined ? approvedByHuman : expected.empty,
       taskId: task.id,
       stepId: step.id,
       subject,
@@ -63,6 +73,7 @@ async function commitCurrentStep(ctx: RunContext): Promise<EventBody[]> {
         ...(approvedByHuman ? { "Approved-By": "human" } : {}),
         Attempts: String(state.currentAttempt),
       },
+      ...(merged === undefined ? {} : { mergeOf: merged.sha }),
     });
   }
   return [
@@ -75,6 +86,7 @@ async function commitCurrentStep(ctx: RunContext): Promise<EventBody[]> {
 export async function handleStepBoundary(ctx: RunContext): Promise<void> {
   const { recorder } = ctx;
   const results = recorder.view.status === "STEP_COMPLETE" ? await commitCurrentStep(ctx) : [];
+  if (results === undefined) return;
   // The step just committed is not in the view until `results` are recorded below.
   const done = new Set(results.flatMap((b) => (b.type === "step.committed" ? [b.stepId] : [])));
   const next = recorder.view.steps.find(

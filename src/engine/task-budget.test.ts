@@ -3,6 +3,7 @@ import { createHarness } from "../../test/support/engine-harness.js";
 import type { Harness } from "../../test/support/engine-harness.js";
 import type { ScriptedStep } from "../../test/support/script-builder.js";
 import { happyScript } from "../../test/support/script-builder.js";
+import { taskBudgetUsd } from "./task-budget.js";
 
 const STEPS: ScriptedStep[] = ["S1", "S2", "S3"].map((id, i) => ({
   id,
@@ -15,10 +16,13 @@ afterEach(async () => {
   await Promise.all(harnesses.splice(0).map((h) => h.repo.cleanup()));
 });
 
-async function runWithBudget(budgetUsd?: number) {
+async function runWithBudget(budgetUsd?: number, defaultUsd?: number) {
   const harness = await createHarness({
     script: happyScript("T-1", STEPS),
     ...(budgetUsd === undefined ? {} : { task: { budgetUsd } }),
+    ...(defaultUsd === undefined
+      ? {}
+      : { models: (m) => ({ ...m, budgets: { warnFraction: 0.8, taskUsd: defaultUsd } }) }),
   });
   harnesses.push(harness);
   const outcome = await harness.run();
@@ -52,5 +56,26 @@ describe("a task's budget_usd", () => {
   it("a budget that covers the work changes nothing", async () => {
     const { outcome } = await runWithBudget(100);
     expect(outcome.status).toBe("DONE");
+  });
+
+  it("a task without budget_usd gets the default budget (budgets.task_usd), never none", async () => {
+    const { outcome, calls } = await runWithBudget(undefined, 0);
+    expect(outcome.view.escalation?.reason).toBe("budget");
+    expect(outcome.view.escalation?.detail).toContain("budgets.task_usd in model_config.yaml");
+    expect(calls).toBe(0);
+    // Its own budget_usd wins over the default.
+    expect((await runWithBudget(100, 0)).outcome.status).toBe("DONE");
+  });
+
+  it("the built-in default budget is $20", () => {
+    expect(taskBudgetUsd({}, undefined)).toEqual({ usd: 20, source: "default" });
+    expect(taskBudgetUsd({}, { warnFraction: 0.8, taskUsd: 3 })).toEqual({
+      usd: 3,
+      source: "default",
+    });
+    expect(taskBudgetUsd({ budgetUsd: 7 }, { warnFraction: 0.8, taskUsd: 3 })).toEqual({
+      usd: 7,
+      source: "task",
+    });
   });
 });

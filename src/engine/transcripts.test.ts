@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EventBody } from "../core/events.js";
 import type { ModelProvider } from "../core/ports.js";
@@ -47,6 +48,9 @@ describe("raw transcripts of model calls", () => {
     for (const call of calls) {
       expect(call.transcript).toMatch(/\/calls\/[^/]+\.txt$/);
       expect(existsSync(call.transcript ?? "")).toBe(true);
+      // Prompts and answers: the owner's only.
+      expect((statSync(call.transcript ?? "").mode & 0o777).toString(8)).toBe("600");
+      expect((statSync(dirname(call.transcript ?? "")).mode & 0o777).toString(8)).toBe("700");
     }
     const failed = calls.find((c) => !c.ok);
     expect(readFileSync(failed?.transcript ?? "", "utf8")).toContain("overloaded_error");

@@ -29,9 +29,10 @@ export async function saveTranscript(
   const name = `${String(Date.now())}-${String(counter)}-${request.role}${step}${attempt}${repair}-${spec.name}.txt`;
   const dir = join(runDir, "calls");
   try {
-    await mkdir(dir, { recursive: true });
+    // Prompts and answers: readable by the owner only.
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, safe(name));
-    await writeFile(file, transcript, "utf8");
+    await writeFile(file, transcript, { encoding: "utf8", mode: 0o600 });
     return file;
   } catch {
     // A transcript is for reading later; failing to keep one must not fail the call.

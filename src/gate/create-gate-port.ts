@@ -1,4 +1,6 @@
+import { availableParallelism } from "node:os";
 import type { ProcessRunner } from "../core/ports.js";
+import { Semaphore } from "../core/semaphore.js";
 import type { QualityConfig } from "../core/project-config.js";
 import { Git } from "../workspace/index.js";
 import { resolveMainWorktree } from "../workspace/worktree-list.js";
@@ -24,7 +26,12 @@ export function createGatePort(runner: ProcessRunner, quality: QualityConfig): G
     }
     return root;
   };
-  const gate: GateRun = async ({
+  // Gates of concurrent tasks share the machine: at most `gate.max_parallel` run at once. The
+  // background baseline (`prepare`) is not counted: a gate may wait for it, so it must not
+  // wait for a slot a gate holds.
+  const slots = new Semaphore(defaultMaxParallelGates(quality));
+  const gate: GateRun = (input) => slots.with(() => runOneGate(input), input.signal);
+  const runOneGate: GateRun = async ({
     cwd,
     level,
     logDir,
@@ -59,4 +66,9 @@ export function createGatePort(runner: ProcessRunner, quality: QualityConfig): G
       await prewarmGateBaseline({ runner, quality, cwd, baseSha, logDir, signal, mainRoot });
     },
   });
+}
+
+/** `gate.max_parallel`, or the number of CPU cores. */
+export function defaultMaxParallelGates(quality: QualityConfig): number {
+  return quality.maxParallelGates ?? Math.max(1, availableParallelism());
 }

@@ -267,6 +267,12 @@ export function logEntryFor(
       );
     case "plan.reviewed":
       return planReviewed(b);
+    case "plan.refused":
+      return entry("warn", `Plan by ${b.author} refused (${b.steps} steps): ${b.reason}`, {
+        author: b.author,
+        round: b.round,
+        steps: b.steps,
+      });
     case "step.attempt":
       return stepAttempt(b, view, options);
     case "implementation.recorded":

@@ -109,7 +109,8 @@ export function createLogger(options: LoggerOptions): OrchestratorLogger {
   const streams: StreamEntry[] = [];
   let fileStream: ReturnType<typeof destination> | undefined;
   if (file !== undefined && level !== "silent") {
-    fileStream = destination({ dest: file, sync: true, mkdir: true, append: true });
+    // The log holds task goals and model output: readable by its owner only.
+    fileStream = destination({ dest: file, sync: true, mkdir: true, append: true, mode: 0o600 });
     streams.push({ stream: fileStream, level: level ?? DEFAULT_FILE_LEVEL });
   }
   if (level !== undefined && level !== "silent") {

@@ -1,10 +1,30 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import type { ProcessResult, ProcessRunner, RunOptions } from "../core/ports.js";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join, resolve as resolvePath } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Writable } from "node:stream";
+import { MAX_OUTPUT_CHARS } from "../core/ports.js";
+import type {
+  ChildTracker,
+  ProcessResult,
+  ProcessRunner,
+  RunOptions,
+  SpawnedChild,
+} from "../core/ports.js";
+import { liveGroupMembers, processStartTime } from "./proc-stat.js";
 
 /** Time between SIGTERM and SIGKILL when a child outlives its timeout. */
 const KILL_GRACE_MS = 2_000;
-/** Output kept per stream; the tail is kept, since errors are usually printed last. */
-const MAX_OUTPUT_CHARS = 4 * 1024 * 1024;
+/** How long a tracked child's group may take to die after SIGKILL before it is forgotten anyway. */
+const GROUP_EXIT_WAIT_MS = 5_000;
+
+/**
+ * A tracked child starts as this shell, which waits for a line on fd 3 and then execs the
+ * program with its argument array ("$@": never a string built from input). The pid, process
+ * group and start time stay the same across the exec, so the child is registered before the
+ * program runs; if the orchestrator dies first, the read fails and the program never starts.
+ */
+const HOLD_SCRIPT = 'IFS= read -r _ <&3 || exit 125; exec "$@" 3<&-';
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -31,9 +51,67 @@ function installExitHook(): void {
   });
 }
 
-function appendCapped(buffer: string, chunk: string): string {
-  const next = buffer + chunk;
-  return next.length > MAX_OUTPUT_CHARS ? next.slice(next.length - MAX_OUTPUT_CHARS) : next;
+/** Output kept per stream: the tail, since errors are usually printed last. */
+class CappedText {
+  text = "";
+  truncated = false;
+  append(chunk: string): void {
+    const next = this.text + chunk;
+    if (next.length > MAX_OUTPUT_CHARS) {
+      this.truncated = true;
+      this.text = next.slice(next.length - MAX_OUTPUT_CHARS);
+    } else this.text = next;
+  }
+}
+
+/**
+ * Why `command` cannot be executed, as spawn would say it (`spawn X ENOENT`), or undefined when
+ * it can. A held child is started through /bin/sh, whose own "not found" would hide that.
+ */
+function spawnProblem(command: string, path: string, cwd: string): string | undefined {
+  const candidates = command.includes("/")
+    ? [resolvePath(cwd, command)]
+    : path
+        .split(delimiter)
+        .filter((dir) => dir !== "")
+        .map((dir) => join(dir, command));
+  let code = "ENOENT";
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EACCES") code = "EACCES";
+    }
+  }
+  return `spawn ${command} ${code}`;
+}
+
+/** Waits (bounded) until no live process is left in the group. */
+async function waitForGroupExit(pgid: number): Promise<void> {
+  const deadline = performance.now() + GROUP_EXIT_WAIT_MS;
+  while (liveGroupMembers(pgid).length > 0 && performance.now() < deadline) await sleep(20);
+}
+
+/** Releases a held child once it is registered; kills it when registration fails. */
+async function release(
+  child: ChildProcess,
+  track: ChildTracker,
+  command: string,
+): Promise<SpawnedChild | undefined> {
+  const pid = child.pid;
+  if (pid === undefined) return undefined;
+  const spawned: SpawnedChild = { pid, pgid: pid, startTime: processStartTime(pid), command };
+  const gate = child.stdio[3] as Writable | null | undefined;
+  try {
+    await track.started(spawned);
+  } catch (error) {
+    killGroup(child, "SIGKILL");
+    throw error;
+  }
+  gate?.on("error", () => undefined);
+  gate?.end("go\n");
+  return spawned;
 }
 
 /**
@@ -47,19 +125,44 @@ export class NodeProcessRunner implements ProcessRunner {
     const env = options.replaceEnv
       ? { ...options.env }
       : { ...process.env, ...(options.env ?? {}) };
-    return new Promise((resolve) => {
-      let stdout = "";
-      let stderr = "";
+    const track = options.track;
+    const problem = track ? spawnProblem(command, env.PATH ?? "", options.cwd) : undefined;
+    if (problem !== undefined) {
+      // Reported as exit code 127 (ENOENT), as an untracked spawn's error would be.
+      return Promise.resolve({
+        exitCode: 127,
+        signal: null,
+        timedOut: false,
+        durationMs: performance.now() - started,
+        stdout: "",
+        stderr: `${command}: ${problem}\n`,
+      });
+    }
+    return new Promise((resolve, reject) => {
+      const stdout = new CappedText();
+      const stderr = new CappedText();
       let timedOut = false;
       let settled = false;
       let killTimer: NodeJS.Timeout | undefined;
-      const child = spawn(command, [...args], {
-        cwd: options.cwd,
-        env,
-        stdio: ["pipe", "pipe", "pipe"],
-        detached: true,
-      });
+      let tracked: Promise<SpawnedChild | undefined> = Promise.resolve(undefined);
+      const child = track
+        ? spawn("/bin/sh", ["-c", HOLD_SCRIPT, "orchestrator-child", command, ...args], {
+            cwd: options.cwd,
+            env,
+            stdio: ["pipe", "pipe", "pipe", "pipe"],
+            detached: true,
+          })
+        : spawn(command, [...args], {
+            cwd: options.cwd,
+            env,
+            stdio: ["pipe", "pipe", "pipe"],
+            detached: true,
+          });
       live.add(child);
+      if (track) {
+        tracked = release(child, track, command);
+        tracked.catch(() => undefined);
+      }
 
       const terminate = (): void => {
         killGroup(child, "SIGTERM");
@@ -83,10 +186,10 @@ export class NodeProcessRunner implements ProcessRunner {
       child.stdout.setEncoding("utf8");
       child.stderr.setEncoding("utf8");
       child.stdout.on("data", (chunk: string) => {
-        stdout = appendCapped(stdout, chunk);
+        stdout.append(chunk);
       });
       child.stderr.on("data", (chunk: string) => {
-        stderr = appendCapped(stderr, chunk);
+        stderr.append(chunk);
       });
       // A child that exits without reading its input must not crash us with EPIPE.
       child.stdin.on("error", () => undefined);
@@ -99,21 +202,44 @@ export class NodeProcessRunner implements ProcessRunner {
         live.delete(child);
         if (timer) clearTimeout(timer);
         if (killTimer) clearTimeout(killTimer);
-        // The leader is gone; make sure nothing it started lingers in its group.
-        if (timedOut || options.signal?.aborted) killGroup(child, "SIGKILL");
+        killGroup(child, "SIGKILL");
         options.signal?.removeEventListener("abort", onAbort);
-        resolve({
+        const result: ProcessResult = {
           exitCode,
           signal,
           timedOut,
           durationMs: performance.now() - started,
-          stdout,
-          stderr: stderr + extra,
-        });
+          stdout: stdout.text,
+          stderr: stderr.text + extra,
+          ...(stdout.truncated || stderr.truncated
+            ? { truncated: { stdout: stdout.truncated, stderr: stderr.truncated } }
+            : {}),
+        };
+        if (!track) {
+          resolve(result);
+          return;
+        }
+        void tracked.then(
+          async (spawned) => {
+            if (spawned) {
+              await waitForGroupExit(spawned.pgid);
+              await track.ended(spawned);
+            }
+            resolve(result);
+          },
+          (error: unknown) => {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
       };
       child.on("error", (error: NodeJS.ErrnoException) => {
         // ENOENT: the binary is missing. Reported as exit code 127, as a shell would.
         finish(error.code === "ENOENT" ? 127 : null, null, `${command}: ${error.message}\n`);
+      });
+      // The leader exited: nothing it started may outlive it (a tool's background job would
+      // keep writing into the worktree after the attempt, and hold our pipes open).
+      child.on("exit", () => {
+        killGroup(child, "SIGKILL");
       });
       child.on("close", (code, signal) => {
         finish(code, signal);

@@ -139,6 +139,14 @@ function applyEvent(h: TaskHistory, e: StoredEvent, stepId: string | undefined):
     case "plan.reviewed":
       h.plans.at(-1)?.reviews.push({ reviewer: b.reviewer, review: b.review });
       break;
+    case "plan.refused":
+      h.milestones.push({
+        at: e.at,
+        stepId,
+        kind: "note",
+        text: `warn: plan of ${String(b.steps)} steps by ${b.author} refused: ${b.reason}`,
+      });
+      break;
     case "model.call":
       h.calls.push({ at: e.at, call: b });
       break;

@@ -107,4 +107,15 @@ describe("SqliteStore under kill -9 and across processes", () => {
       await store.close();
     }
   });
+
+  it("never lets processes together reserve past a daily limit", async () => {
+    const path = await temp.dbPath();
+    const outcomes = await Promise.all(
+      ["B1", "B2", "B3"].map((task) => runChild(child.script, ["budget", path, task, "60"])),
+    );
+    for (const o of outcomes) expect(o.code, o.stderr).toBe(0);
+    const granted = outcomes.map((o) => Number(o.lines[0]));
+    // 60 one-cent calls fit in the day, and no more, however the processes interleave.
+    expect(granted.reduce((a, b) => a + b, 0)).toBe(60);
+  });
 });

@@ -47,6 +47,8 @@ function rawExec(path: string, statements: string): void {
 const ALL_VERSIONS = MIGRATIONS.map((m) => m.version);
 const FTS_TABLES = ["config", "content", "data", "docsize", "idx"].map((t) => `lessons_fts_${t}`);
 const TABLES = [
+  "budget_ledger",
+  "child_processes",
   "events",
   "leases",
   "lessons",
@@ -166,6 +168,16 @@ describe("reading old state databases", () => {
         body: { type: "note", level: "warn", message: "resumed" },
       });
       expect((await store.append("FX-1", null, note("new"))).seq).toBe(6);
+      // The cost of its model call (2023-11-14) counts against the budgets from version 2 on.
+      const budget = await store.reserveBudget({
+        taskId: "FX-1",
+        estimateUsd: 0,
+        day: "2023-11-14",
+        month: "2023-11",
+        limits: {},
+        expiresAt: 1_800_000_000_000,
+      });
+      expect(budget).toMatchObject({ ok: true, spent: { task: 0.01, day: 0.01, month: 0.01 } });
     } finally {
       await store.close();
     }

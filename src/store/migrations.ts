@@ -64,6 +64,66 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
+    description: "budget ledger shared by concurrent tasks and processes",
+    async up(db) {
+      await db.schema
+        .createTable("budget_ledger")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("task_id", "text", (c) => c.notNull())
+        .addColumn("day", "text", (c) => c.notNull())
+        .addColumn("month", "text", (c) => c.notNull())
+        .addColumn("amount_usd", "real", (c) => c.notNull())
+        .addColumn("settled", "integer", (c) => c.notNull())
+        .addColumn("expires_at", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("budget_ledger_day").on("budget_ledger").column("day").execute();
+      await db.schema
+        .createIndex("budget_ledger_month")
+        .on("budget_ledger")
+        .column("month")
+        .execute();
+      await db.schema
+        .createIndex("budget_ledger_task")
+        .on("budget_ledger")
+        .column("task_id")
+        .execute();
+      // Spend recorded before the ledger existed keeps counting against the limits.
+      await sql`
+        insert into budget_ledger (id, task_id, day, month, amount_usd, settled, expires_at)
+        select 'event-' || seq, task_id,
+               strftime('%Y-%m-%d', at / 1000, 'unixepoch'),
+               strftime('%Y-%m', at / 1000, 'unixepoch'),
+               json_extract(body, '$.costUsd'), 1, 0
+        from events
+        where type = 'model.call' and coalesce(json_extract(body, '$.costUsd'), 0) > 0
+      `.execute(db);
+    },
+  },
+  {
+    version: 3,
+    description: "child process groups of runs, to stop a crashed run's children",
+    async up(db) {
+      await db.schema
+        .createTable("child_processes")
+        .addColumn("pid", "integer", (c) => c.notNull())
+        .addColumn("start_time", "text", (c) => c.notNull())
+        .addColumn("pgid", "integer", (c) => c.notNull())
+        .addColumn("task_id", "text", (c) => c.notNull())
+        .addColumn("attempt", "integer")
+        .addColumn("owner", "text", (c) => c.notNull())
+        .addColumn("command", "text", (c) => c.notNull())
+        .addColumn("started_at", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("child_processes_pk", ["pid", "start_time"])
+        .execute();
+      await db.schema
+        .createIndex("child_processes_task")
+        .on("child_processes")
+        .columns(["task_id", "started_at"])
+        .execute();
+    },
+  },
+  {
+    version: 4,
     description: "lessons (memory) with full-text search, and the outbox of a remote memory",
     async up(db) {
       await db.schema
@@ -79,7 +139,7 @@ export const MIGRATIONS: readonly Migration[] = [
         .on("lessons")
         .columns(["repository", "created_at"])
         .execute();
-      // Contentless-delete is newer than some SQLite builds: a plain FTS5 table keyed by id.
+      // A plain FTS5 table keyed by id (contentless-delete is newer than some SQLite builds).
       await sql`create virtual table lessons_fts using fts5(id unindexed, text, tokenize = 'porter unicode61')`.execute(
         db,
       );

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { SystemError } from "../core/errors.js";
 import { EVENT_SCHEMA_VERSION, EventBodySchema } from "../core/events.js";
 import type { EventBody, StoredEvent } from "../core/events.js";
-import type { RunRecord } from "../core/ports.js";
+import type { ChildProcessRecord, RunRecord } from "../core/ports.js";
 import { TaskSchema } from "../core/task.js";
 import type { Task } from "../core/task.js";
 
@@ -140,4 +140,31 @@ export function encodeTask(task: unknown): Task {
     });
   }
   return parsed.data;
+}
+
+const ChildRowSchema = z.object({
+  pid: z.number().int().positive(),
+  start_time: z.string(),
+  pgid: z.number().int().positive(),
+  task_id: z.string(),
+  attempt: z.number().int().positive().nullable(),
+  owner: z.string(),
+  command: z.string(),
+  started_at: z.number(),
+});
+
+/** Decodes a `child_processes` row; corrupt rows throw SystemError. */
+export function decodeChild(dbPath: string, row: { readonly pid: unknown }): ChildProcessRecord {
+  const ref = { dbPath, table: "child_processes", key: `pid ${String(row.pid)}` };
+  const r = parseRow(ref, row, ChildRowSchema);
+  return {
+    pid: r.pid,
+    startTime: r.start_time,
+    pgid: r.pgid,
+    taskId: r.task_id,
+    attempt: r.attempt,
+    owner: r.owner,
+    command: r.command,
+    startedAt: r.started_at,
+  };
 }

@@ -34,6 +34,32 @@ export interface LeasesTable {
   readonly expires_at: number;
 }
 
+/**
+ * `budget_ledger`: model-call spend per task, UTC day and month. A row is a reservation
+ * (`settled` 0, counted until `expires_at`) or a settled cost (`settled` 1).
+ */
+export interface BudgetLedgerTable {
+  readonly id: string;
+  readonly task_id: string;
+  readonly day: string;
+  readonly month: string;
+  readonly amount_usd: number;
+  readonly settled: number;
+  readonly expires_at: number;
+}
+
+/** `child_processes`: process groups started for tasks that may still run (docs/RESUME.md). */
+export interface ChildProcessesTable {
+  readonly pid: number;
+  readonly start_time: string;
+  readonly pgid: number;
+  readonly task_id: string;
+  readonly attempt: number | null;
+  readonly owner: string;
+  readonly command: string;
+  readonly started_at: number;
+}
+
 /** `schema_migrations`: one row per applied migration. */
 export interface SchemaMigrationsTable {
   readonly version: number;
@@ -64,6 +90,8 @@ export interface StoreDatabase {
   runs: RunsTable;
   events: EventsTable;
   leases: LeasesTable;
+  budget_ledger: BudgetLedgerTable;
+  child_processes: ChildProcessesTable;
   schema_migrations: SchemaMigrationsTable;
   lessons: LessonsTable;
   memory_outbox: MemoryOutboxTable;

@@ -1,16 +1,26 @@
 import { randomUUID } from "node:crypto";
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
+import { z } from "zod";
 import { OrchestratorError, SystemError } from "../core/errors.js";
 import { EVENT_SCHEMA_VERSION } from "../core/events.js";
 import type { EventBody, StoredEvent } from "../core/events.js";
 import { systemClock } from "../core/ports.js";
-import type { Clock, RunRecord, Store } from "../core/ports.js";
+import type {
+  BudgetReservationRequest,
+  BudgetReservationResult,
+  BudgetTotals,
+  ChildProcessRecord,
+  Clock,
+  RunRecord,
+  Store,
+} from "../core/ports.js";
 import type { Task } from "../core/task.js";
 import { migrate } from "./migrations.js";
 import {
+  decodeChild,
   decodeEvent,
   decodeLease,
   decodeRun,
@@ -27,6 +37,11 @@ export const BUSY_TIMEOUT_MS = 5000;
 export interface SqliteStoreOptions {
   /** Time source for event timestamps, run times and lease expiry; default: the system clock. */
   readonly clock?: Clock;
+  /**
+   * Open only a database that already exists; never create the file (commands that only read
+   * use it, so looking creates nothing).
+   */
+  readonly mustExist?: boolean;
 }
 
 /**
@@ -56,8 +71,8 @@ export class SqliteStore implements Store {
     const clock = options.clock ?? systemClock;
     let sqlite: Database.Database | undefined;
     try {
-      await mkdir(dirname(path), { recursive: true });
-      sqlite = new Database(path);
+      if (options.mustExist !== true) await createPrivateFile(path);
+      sqlite = new Database(path, { fileMustExist: options.mustExist === true });
       configureConnection(sqlite, path);
       const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
       await migrate(db, path, clock);
@@ -250,10 +265,134 @@ export class SqliteStore implements Store {
     return row && decodeLease(this.path, taskId, row);
   }
 
+  async reserveBudget(request: BudgetReservationRequest): Promise<BudgetReservationResult> {
+    const now = this.clock.now();
+    const id = randomUUID();
+    const estimate = Math.max(0, request.estimateUsd);
+    const scopes = budgetScopes(request);
+    // One INSERT ... SELECT ... WHERE is one atomic statement: no other connection or process
+    // can reserve between the check of the sums and the insert.
+    const fits = scopes.map(({ column, key, limit }) =>
+      limit === undefined
+        ? sql`1`
+        : sql`(select coalesce(sum(amount_usd), 0) from budget_ledger
+               where ${sql.ref(column)} = ${key} and (settled = 1 or expires_at > ${now}))
+              + ${estimate} <= ${limit + LIMIT_EPSILON}`,
+    );
+    const inserted = await sql`
+      insert into budget_ledger (id, task_id, day, month, amount_usd, settled, expires_at)
+      select ${id}, ${request.taskId}, ${request.day}, ${request.month}, ${estimate}, 0,
+             ${request.expiresAt}
+      where ${sql.join(fits, sql` and `)}
+    `.execute(this.db);
+    const ok = (inserted.numAffectedRows ?? 0n) > 0n;
+    const spent = await this.budgetTotals(request, sql`settled = 1`);
+    const reserved = await this.budgetTotals(
+      request,
+      sql`settled = 0 and expires_at > ${now} and id <> ${id}`,
+    );
+    if (ok) return { ok, id, spent, reserved };
+    const over = scopes.find(
+      ({ scope, limit }) =>
+        limit !== undefined && spent[scope] + reserved[scope] + estimate > limit + LIMIT_EPSILON,
+    ) ??
+      scopes.find(({ limit }) => limit !== undefined) ?? { scope: "task" as const, limit: 0 };
+    return { ok, scope: over.scope, limitUsd: over.limit ?? 0, spent, reserved };
+  }
+
+  async settleBudget(reservationId: string, actualUsd: number): Promise<void> {
+    await this.db
+      .updateTable("budget_ledger")
+      .set({ amount_usd: Math.max(0, actualUsd), settled: 1 })
+      .where("id", "=", reservationId)
+      .where("settled", "=", 0)
+      .execute();
+  }
+
+  private async budgetTotals(
+    request: BudgetReservationRequest,
+    where: ReturnType<typeof sql>,
+  ): Promise<BudgetTotals> {
+    const { rows } = await sql`
+      select
+        coalesce(sum(case when task_id = ${request.taskId} then amount_usd end), 0) as task,
+        coalesce(sum(case when day = ${request.day} then amount_usd end), 0) as day,
+        coalesce(sum(case when month = ${request.month} then amount_usd end), 0) as month
+      from budget_ledger
+      where ${where} and (task_id = ${request.taskId} or month = ${request.month})
+    `.execute(this.db);
+    return BudgetTotalsRowSchema.parse(rows[0]);
+  }
+
+  async registerChild(child: ChildProcessRecord): Promise<void> {
+    const values = {
+      pid: child.pid,
+      start_time: child.startTime,
+      pgid: child.pgid,
+      task_id: child.taskId,
+      attempt: child.attempt,
+      owner: child.owner,
+      command: child.command,
+      started_at: child.startedAt,
+    };
+    await this.db
+      .insertInto("child_processes")
+      .values(values)
+      .onConflict((oc) => oc.columns(["pid", "start_time"]).doUpdateSet(values))
+      .execute();
+  }
+
+  async unregisterChild(pid: number, startTime: string): Promise<void> {
+    await this.db
+      .deleteFrom("child_processes")
+      .where("pid", "=", pid)
+      .where("start_time", "=", startTime)
+      .execute();
+  }
+
+  async listChildren(taskId: string): Promise<ChildProcessRecord[]> {
+    const rows = await this.db
+      .selectFrom("child_processes")
+      .selectAll()
+      .where("task_id", "=", taskId)
+      .orderBy("started_at")
+      .orderBy(sql`rowid`)
+      .execute();
+    return rows.map((row) => decodeChild(this.path, row));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.db.destroy();
+  }
+}
+
+/** Sums of floating-point costs may pass a limit by rounding alone; that is not spend. */
+const LIMIT_EPSILON = 1e-9;
+
+const BudgetTotalsRowSchema = z.object({ task: z.number(), day: z.number(), month: z.number() });
+
+/** The three scopes of a reservation, with their ledger column, key and limit. */
+function budgetScopes(request: BudgetReservationRequest) {
+  return [
+    { scope: "task", column: "task_id", key: request.taskId, limit: request.limits.taskUsd },
+    { scope: "day", column: "day", key: request.day, limit: request.limits.dailyUsd },
+    { scope: "month", column: "month", key: request.month, limit: request.limits.monthlyUsd },
+  ] as const;
+}
+
+/**
+ * Creates the database file readable by its owner only (0600, its folder 0700 when created):
+ * it holds prompts, answers and goals. SQLite gives the WAL and shared-memory files the
+ * database file's mode. An existing file is left as it is.
+ */
+async function createPrivateFile(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    await writeFile(path, "", { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
 }
 

@@ -44,6 +44,12 @@ export interface DashboardDeps {
   /** Host names the server answers to besides loopback ones (its bind address). */
   readonly host: string;
   readonly clock: Clock;
+  /** GitHub webhook deliveries (POST /github/webhook), authenticated by their signature. */
+  readonly githubWebhook?: (
+    event: string | undefined,
+    signature: string | undefined,
+    rawBody: string,
+  ) => Promise<{ status: 200 | 400 | 401; body: Record<string, string> }>;
 }
 
 const ReviewBodySchema = z.strictObject({
@@ -134,6 +140,18 @@ export function createDashboardApp(deps: DashboardDeps): Hono {
       `${SESSION_COOKIE}=${sessionValue(deps.token)}; Path=/; HttpOnly; SameSite=Strict`,
     );
     return c.redirect("/", 302);
+  });
+
+  // Before the token check: GitHub signs its deliveries instead.
+  app.post("/github/webhook", async (c) => {
+    if (deps.githubWebhook === undefined)
+      return c.json({ error: "GitHub webhooks are not enabled" }, 404);
+    const answer = await deps.githubWebhook(
+      c.req.header("x-github-event"),
+      c.req.header("x-hub-signature-256"),
+      await c.req.text(),
+    );
+    return c.json(answer.body, answer.status);
   });
 
   app.use("/api/*", async (c: Context, next: Next) => {

@@ -21,4 +21,13 @@ export { buildCommitMessage, TASK_TRAILER, STEP_TRAILER } from "./commit-message
 export type { StepCommitMessage } from "./commit-message.js";
 export type { StepCommit } from "./step-commits.js";
 export { FALLBACK_IDENTITY } from "./commit-identity.js";
+export {
+  fileAt,
+  filesWithMarkers,
+  mergeConflicts,
+  mergeInProgress,
+  pendingMerges,
+  startMerge,
+} from "./dependency-merge.js";
+export type { DependencyBranch, PendingMerge, ResolvedDependency } from "./dependency-merge.js";
 export { createWorkspacePort } from "./create-workspace-port.js";

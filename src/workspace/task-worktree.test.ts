@@ -50,6 +50,8 @@ describe("createTaskWorktree", () => {
       branch: "orchestrator/T-1",
       baseSha: head,
       origin: "created",
+      dependencies: [],
+      pendingMerges: [],
     });
     expect(await repo.sh("rev-parse", "refs/heads/orchestrator/T-1")).toBe(head);
     expect(await readFile(join(wt.path, "src/app.txt"), "utf8")).toBe("line 1\nline 2\n");
@@ -219,5 +221,47 @@ describe("removeTaskWorktree", () => {
     expect(await repo.sh("for-each-ref", "--format=%(refname)", "refs/heads/orchestrator/")).toBe(
       "refs/heads/orchestrator/T-2",
     );
+  });
+});
+
+describe("createTaskWorktree with dependency branches", () => {
+  /** A DONE-like dependency: its own worktree with one commit writing `files`. */
+  async function dependency(taskId: string, files: Record<string, string>): Promise<string> {
+    const wt = await create(taskId);
+    for (const [file, content] of Object.entries(files))
+      await writeFile(join(wt.path, file), content);
+    return open(wt.path).commitStep({ taskId, stepId: "S1", subject: taskId, trailers: {} });
+  }
+
+  const withDeps = (taskId: string, deps: string[]) =>
+    createTaskWorktree(repo.runner, {
+      repoRoot: repo.root,
+      taskId,
+      env: repo.env,
+      dependencies: deps.map((d) => ({ taskId: d, branch: `orchestrator/${d}` })),
+    });
+
+  it("starts from the one dependency's final commit", async () => {
+    const sha = await dependency("A", { "a.txt": "a\n" });
+    const wt = await withDeps("B", ["A"]);
+    expect(wt.baseSha).toBe(sha);
+    expect(wt.dependencies).toEqual([{ taskId: "A", branch: "orchestrator/A", sha }]);
+    expect(wt.pendingMerges).toEqual([]);
+  });
+
+  it("merges several in an integration commit and leaves a conflicting one pending", async () => {
+    const a = await dependency("A", { "a.txt": "a\n", "src/app.txt": "A's line\n" });
+    const b = await dependency("B", { "b.txt": "b\n" });
+    const c = await dependency("C", { "src/app.txt": "C's line\n" });
+    const wt = await withDeps("D", ["A", "B", "C"]);
+    expect(await readFile(join(wt.path, "b.txt"), "utf8")).toBe("b\n");
+    expect(await repo.sh("rev-list", "--parents", "-1", wt.baseSha)).toBe(
+      `${wt.baseSha} ${a} ${b}`,
+    );
+    expect(wt.pendingMerges).toEqual([
+      { taskId: "C", branch: "orchestrator/C", sha: c, conflicts: ["src/app.txt"] },
+    ]);
+    // Reused (a resumed run): the same pending merge, found again from the branch.
+    expect((await withDeps("D", ["A", "B", "C"])).pendingMerges).toEqual(wt.pendingMerges);
   });
 });

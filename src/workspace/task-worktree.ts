@@ -13,6 +13,14 @@ import {
   taskWorktreePath,
 } from "./task-paths.js";
 import { findWorktree, resolveMainWorktree, type WorktreeEntry } from "./worktree-list.js";
+import {
+  integrateDependencies,
+  pendingMerges,
+  resolveDependencies,
+  type DependencyBranch,
+  type PendingMerge,
+  type ResolvedDependency,
+} from "./dependency-merge.js";
 
 /** Where a task works: its worktree, its branch and the commit the branch started from. */
 export interface TaskWorktree {
@@ -26,6 +34,10 @@ export interface TaskWorktree {
    * branch existed but its worktree folder was gone, so the worktree was added again for it.
    */
   readonly origin: "created" | "reused" | "re-added";
+  /** The dependency branches the task builds on, resolved to their final commits. */
+  readonly dependencies: readonly ResolvedDependency[];
+  /** Dependencies not merged yet because they conflict: each is a step of the task. */
+  readonly pendingMerges: readonly PendingMerge[];
 }
 
 /** Which task's worktree, in which repository. */
@@ -38,6 +50,12 @@ export interface TaskWorktreeOptions extends GitOptions {
 export interface CreateTaskWorktreeOptions extends TaskWorktreeOptions {
   /** Commit-ish the branch starts from; default the repository's HEAD commit. Ignored on reuse. */
   readonly base?: string;
+  /**
+   * Branches of the task's dependencies (all DONE). With one, the branch starts from its final
+   * commit; with several, from the first, with the others merged in (integration commits);
+   * those that conflict are returned as pending merges. `base` is then ignored.
+   */
+  readonly dependencies?: readonly DependencyBranch[];
 }
 
 interface Target {
@@ -91,14 +109,26 @@ function isNonEmptyDir(path: string): boolean {
   return existsSync(path) && readdirSync(path).length > 0;
 }
 
-async function reuse(target: Target, entry: WorktreeEntry): Promise<TaskWorktree> {
+async function reuse(
+  target: Target,
+  entry: WorktreeEntry,
+  deps: readonly ResolvedDependency[],
+): Promise<TaskWorktree> {
   if (entry.branch !== `refs/heads/${target.branch}`) {
     throw new SystemError(
       `worktree ${target.path} is on ${entry.branch ?? "a detached HEAD"}, not on ${target.branch}`,
     );
   }
-  const baseSha = await resolveBaseSha(target.repo.at(target.path), target.taskId);
-  return { path: target.path, branch: target.branch, baseSha, origin: "reused" };
+  const worktree = target.repo.at(target.path);
+  const baseSha = await resolveBaseSha(worktree, target.taskId);
+  return {
+    path: target.path,
+    branch: target.branch,
+    baseSha,
+    origin: "reused",
+    dependencies: deps,
+    pendingMerges: await pendingMerges(worktree, deps),
+  };
 }
 
 async function addWorktree(target: Target, args: readonly string[]): Promise<void> {
@@ -112,18 +142,41 @@ async function addWorktree(target: Target, args: readonly string[]): Promise<voi
 }
 
 /** The branch outlived its worktree (a crash, a deleted folder): check it out again. */
-async function readd(target: Target): Promise<TaskWorktree> {
+async function readd(target: Target, deps: readonly ResolvedDependency[]): Promise<TaskWorktree> {
   await addWorktree(target, [target.path, target.branch]);
   const baseSha = await recoverBaseSha(target.repo, target.taskId);
-  await recordBaseSha(target.repo.at(target.path), baseSha);
-  return { path: target.path, branch: target.branch, baseSha, origin: "re-added" };
+  const worktree = target.repo.at(target.path);
+  await recordBaseSha(worktree, baseSha);
+  return {
+    path: target.path,
+    branch: target.branch,
+    baseSha,
+    origin: "re-added",
+    dependencies: deps,
+    pendingMerges: await pendingMerges(worktree, deps),
+  };
 }
 
-async function create(target: Target, base: string | undefined): Promise<TaskWorktree> {
-  const baseSha = await resolveBase(target.repo, base);
-  await addWorktree(target, ["--no-track", "-b", target.branch, target.path, baseSha]);
-  await recordBaseSha(target.repo.at(target.path), baseSha);
-  return { path: target.path, branch: target.branch, baseSha, origin: "created" };
+async function create(
+  target: Target,
+  base: string | undefined,
+  deps: readonly ResolvedDependency[],
+): Promise<TaskWorktree> {
+  const start = deps[0]?.sha ?? (await resolveBase(target.repo, base));
+  await addWorktree(target, ["--no-track", "-b", target.branch, target.path, start]);
+  const worktree = target.repo.at(target.path);
+  const pending = await integrateDependencies(worktree, target.taskId, deps.slice(1));
+  // The base is the integrated start: the task's own work (and its conflict steps) comes after.
+  const baseSha = (await worktree.run(["rev-parse", "HEAD"])).trim();
+  await recordBaseSha(worktree, baseSha);
+  return {
+    path: target.path,
+    branch: target.branch,
+    baseSha,
+    origin: "created",
+    dependencies: deps,
+    pendingMerges: pending,
+  };
 }
 
 /**
@@ -139,12 +192,13 @@ export async function createTaskWorktree(
 ): Promise<TaskWorktree> {
   const target = await resolveTarget(runner, options);
   await ensureOrchestratorGitignore(target.root);
+  const deps = await resolveDependencies(target.repo, options.dependencies ?? []);
   const entry = await findWorktree(target.repo, target.path);
-  if (entry !== undefined && !entry.prunable) return reuse(target, entry);
+  if (entry !== undefined && !entry.prunable) return reuse(target, entry, deps);
   // Registered but its folder is gone: drop only this registration (not a repository-wide prune).
   if (entry !== undefined) await target.repo.run(["worktree", "remove", "--force", target.path]);
-  if (await branchExists(target.repo, target.branch)) return readd(target);
-  return create(target, options.base);
+  if (await branchExists(target.repo, target.branch)) return readd(target, deps);
+  return create(target, options.base, deps);
 }
 
 /**

@@ -196,8 +196,9 @@ describe("orchestrator estimate", () => {
   it("prints a table with the total", async () => {
     const r = await runCli(["estimate", "--batch"], repo.root, repo.env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^TASK\s+STEPS\s+LOW\s+HIGH\s+BASIS$/m);
-    expect(r.stdout).toMatch(/^T-1\s+3\s+\$\d+\.\d{4}\s+\$\d+\.\d{4}\s+mixed$/m);
+    expect(r.stdout).toMatch(/^TASK\s+STEPS\s+LOW\s+HIGH\s+BUDGET\s+BASIS$/m);
+    expect(r.stdout).toMatch(/^T-1\s+3\s+\$\d+\.\d{4}\s+\$\d+\.\d{4}\s+\*\$20\.0000\s+mixed$/m);
+    expect(r.stdout).toContain("*: the default budget of a task without budget_usd");
     expect(r.stdout).toMatch(/^TOTAL\s+\$\d+\.\d{4}\s+\$\d+\.\d{4}$/m);
   });
 
@@ -209,7 +210,12 @@ describe("orchestrator estimate", () => {
       expect(r.code).toBe(0);
       const result = JSON.parse(r.stdout) as EstimateJson;
       expect(result.tasks).toMatchObject([
-        { task: "T-9", basis: "defaults", steps: { low: 3, high: 8 } },
+        {
+          task: "T-9",
+          basis: "defaults",
+          steps: { low: 3, high: 8 },
+          budget: { usd: 20, source: "default" },
+        },
       ]);
       expect(result.total.low).toBeGreaterThan(0);
       expect(result.total.low).toBeLessThan(result.total.high);

@@ -6,6 +6,8 @@
  *   batch <db> <taskId>           appends batches of 3 notes forever, printing each batch's last
  *                                 seq once the batch is durable
  *   lease <db> <owner> <times>    enters the lease-guarded section of task L `times` times
+ *   budget <db> <task> <cents>    reserves and settles 1 cent until the day's limit of `cents`
+ *                                 refuses; prints how many it got
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { openSqliteStore } from "../../src/store/index.js";
@@ -48,6 +50,25 @@ async function enterRepeatedly(store: SqliteStore, owner: string, times: number)
   }
 }
 
+async function spendUntilRefused(store: SqliteStore, taskId: string, cents: number): Promise<void> {
+  let granted = 0;
+  for (;;) {
+    const reservation = await store.reserveBudget({
+      taskId,
+      estimateUsd: 0.01,
+      day: "2024-05-01",
+      month: "2024-05",
+      limits: { dailyUsd: cents / 100 },
+      expiresAt: Date.now() + 60_000,
+    });
+    if (!reservation.ok) break;
+    granted++;
+    await sleep(0);
+    await store.settleBudget(reservation.id, 0.01);
+  }
+  process.stdout.write(`${granted}\n`);
+}
+
 async function main(args: string[]): Promise<void> {
   const [mode, path, name, times] = args;
   if (path === undefined || name === undefined)
@@ -57,6 +78,7 @@ async function main(args: string[]): Promise<void> {
     if (mode === "append") await appendForever(store, name);
     else if (mode === "batch") await appendBatchesForever(store, name);
     else if (mode === "lease") await enterRepeatedly(store, name, Number(times));
+    else if (mode === "budget") await spendUntilRefused(store, name, Number(times));
     else throw new Error(`unknown mode ${String(mode)}`);
   } finally {
     await store.close();

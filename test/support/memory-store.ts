@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { EventBodySchema } from "../../src/core/events.js";
 import type { EventBody, StoredEvent } from "../../src/core/events.js";
-import type { Clock, RunRecord, Store } from "../../src/core/ports.js";
+import type {
+  BudgetReservationRequest,
+  BudgetReservationResult,
+  BudgetTotals,
+  ChildProcessRecord,
+  Clock,
+  RunRecord,
+  Store,
+} from "../../src/core/ports.js";
 import { systemClock } from "../../src/core/ports.js";
 import type { Task } from "../../src/core/task.js";
 
@@ -11,6 +19,11 @@ export class MemoryStore implements Store {
   private readonly runs = new Map<string, RunRecord>();
   private readonly log: StoredEvent[] = [];
   private readonly leases = new Map<string, { owner: string; expiresAt: number }>();
+  private readonly ledger = new Map<
+    string,
+    { taskId: string; day: string; month: string; usd: number; settled: boolean; expiresAt: number }
+  >();
+  private readonly children = new Map<string, ChildProcessRecord>();
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -98,6 +111,63 @@ export class MemoryStore implements Store {
   leaseHolder(taskId: string): Promise<{ owner: string; expiresAt: number } | undefined> {
     const held = this.leases.get(taskId);
     return Promise.resolve(held && held.expiresAt > this.clock.now() ? held : undefined);
+  }
+  reserveBudget(request: BudgetReservationRequest): Promise<BudgetReservationResult> {
+    const now = this.clock.now();
+    const sum = (settled: boolean): BudgetTotals => {
+      const totals = { task: 0, day: 0, month: 0 };
+      for (const row of this.ledger.values()) {
+        if (row.settled !== settled || (!settled && row.expiresAt <= now)) continue;
+        if (row.taskId === request.taskId) totals.task += row.usd;
+        if (row.day === request.day) totals.day += row.usd;
+        if (row.month === request.month) totals.month += row.usd;
+      }
+      return totals;
+    };
+    const spent = sum(true);
+    const reserved = sum(false);
+    const estimate = Math.max(0, request.estimateUsd);
+    const limits = {
+      task: request.limits.taskUsd,
+      day: request.limits.dailyUsd,
+      month: request.limits.monthlyUsd,
+    };
+    for (const scope of ["task", "day", "month"] as const) {
+      const limit = limits[scope];
+      if (limit !== undefined && spent[scope] + reserved[scope] + estimate > limit + 1e-9)
+        return Promise.resolve({ ok: false, scope, limitUsd: limit, spent, reserved });
+    }
+    const id = randomUUID();
+    this.ledger.set(id, {
+      taskId: request.taskId,
+      day: request.day,
+      month: request.month,
+      usd: estimate,
+      settled: false,
+      expiresAt: request.expiresAt,
+    });
+    return Promise.resolve({ ok: true, id, spent, reserved });
+  }
+  settleBudget(reservationId: string, actualUsd: number): Promise<void> {
+    const row = this.ledger.get(reservationId);
+    if (row && !row.settled) {
+      this.ledger.set(reservationId, { ...row, usd: Math.max(0, actualUsd), settled: true });
+    }
+    return Promise.resolve();
+  }
+  registerChild(child: ChildProcessRecord): Promise<void> {
+    const key = `${String(child.pid)}\0${child.startTime}`;
+    // Replacing keeps the first insertion's place, as an upsert of a row would.
+    this.children.set(key, { ...child });
+    return Promise.resolve();
+  }
+  unregisterChild(pid: number, startTime: string): Promise<void> {
+    this.children.delete(`${String(pid)}\0${startTime}`);
+    return Promise.resolve();
+  }
+  listChildren(taskId: string): Promise<ChildProcessRecord[]> {
+    const rows = [...this.children.values()].filter((c) => c.taskId === taskId);
+    return Promise.resolve(rows.sort((a, b) => a.startedAt - b.startedAt));
   }
   close(): Promise<void> {
     return Promise.resolve();

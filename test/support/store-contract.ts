@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { EventBodySchema, EventBody } from "../../src/core/events.js";
-import type { Clock, Store } from "../../src/core/ports.js";
+import type {
+  BudgetReservationRequest,
+  ChildProcessRecord,
+  Clock,
+  Store,
+} from "../../src/core/ports.js";
 import type { Task } from "../../src/core/task.js";
 
 /** A clock tests move by hand. */
@@ -59,6 +64,8 @@ export function describeStoreContract(
     describeEventLog(() => ({ clock, store }));
     describeTasksAndRuns(() => ({ clock, store }));
     describeLeases(() => ({ clock, store }));
+    describeBudgetLedger(() => ({ clock, store }));
+    describeChildren(() => ({ clock, store }));
   });
 }
 
@@ -261,5 +268,148 @@ function describeLeases(fixture: Fixture): void {
     expect(await store.leaseHolder("T1")).toBeUndefined();
     expect(await store.renewLease("T1", "a", 1000)).toBe(false);
     expect(await store.acquireLease("T1", "b", 1000)).toBe(true);
+  });
+}
+
+function budgetRequest(
+  clock: FakeClock,
+  taskId: string,
+  estimateUsd: number,
+  limits: BudgetReservationRequest["limits"],
+  day = "2024-05-01",
+): BudgetReservationRequest {
+  return {
+    taskId,
+    estimateUsd,
+    day,
+    month: day.slice(0, 7),
+    limits,
+    expiresAt: clock.now() + 60_000,
+  };
+}
+
+function describeBudgetLedger(fixture: Fixture): void {
+  it("refuses a second reservation that only one fits under the daily limit", async () => {
+    const { clock, store } = fixture();
+    const first = await store.reserveBudget(budgetRequest(clock, "A", 0.6, { dailyUsd: 1 }));
+    expect(first).toMatchObject({ ok: true, spent: { day: 0 }, reserved: { day: 0 } });
+    const second = await store.reserveBudget(budgetRequest(clock, "B", 0.6, { dailyUsd: 1 }));
+    expect(second).toMatchObject({
+      ok: false,
+      scope: "day",
+      limitUsd: 1,
+      spent: { day: 0 },
+      reserved: { day: 0.6 },
+    });
+    // A reservation under another limit (no daily limit) is not refused.
+    expect((await store.reserveBudget(budgetRequest(clock, "B", 0.6, {}))).ok).toBe(true);
+  });
+
+  it("counts the settled cost instead of the estimate, once", async () => {
+    const { clock, store } = fixture();
+    const first = await store.reserveBudget(budgetRequest(clock, "A", 0.9, { dailyUsd: 1 }));
+    if (!first.ok) throw new Error("first reservation refused");
+    await store.settleBudget(first.id, 0.25);
+    await store.settleBudget(first.id, 5);
+    const next = await store.reserveBudget(budgetRequest(clock, "B", 0.7, { dailyUsd: 1 }));
+    expect(next).toMatchObject({ ok: true, spent: { task: 0, day: 0.25, month: 0.25 } });
+    const over = await store.reserveBudget(budgetRequest(clock, "C", 0.1, { dailyUsd: 1 }));
+    expect(over).toMatchObject({ ok: false, scope: "day", spent: { day: 0.25 } });
+    expect(over.reserved.day).toBeCloseTo(0.7);
+  });
+
+  it("keeps task, day and month apart", async () => {
+    const { clock, store } = fixture();
+    const a = await store.reserveBudget(budgetRequest(clock, "A", 0.5, { taskUsd: 0.6 }));
+    if (!a.ok) throw new Error("refused");
+    await store.settleBudget(a.id, 0.5);
+    expect(
+      await store.reserveBudget(budgetRequest(clock, "A", 0.2, { taskUsd: 0.6 })),
+    ).toMatchObject({ ok: false, scope: "task", spent: { task: 0.5 } });
+    expect((await store.reserveBudget(budgetRequest(clock, "B", 0.2, { taskUsd: 0.6 }))).ok).toBe(
+      true,
+    );
+    // Another day of the same month: the day is fresh, the month is not.
+    const nextDay = budgetRequest(
+      clock,
+      "C",
+      0.4,
+      { dailyUsd: 0.5, monthlyUsd: 1.1 },
+      "2024-05-02",
+    );
+    expect(await store.reserveBudget(nextDay)).toMatchObject({
+      ok: true,
+      spent: { day: 0, month: 0.5 },
+    });
+    expect(await store.reserveBudget({ ...nextDay, taskId: "D", estimateUsd: 0.05 })).toMatchObject(
+      {
+        ok: false,
+        scope: "month",
+      },
+    );
+  });
+
+  it("stops counting a reservation that was never settled once it expires", async () => {
+    const { clock, store } = fixture();
+    await store.reserveBudget(budgetRequest(clock, "A", 0.8, { dailyUsd: 1 }));
+    expect((await store.reserveBudget(budgetRequest(clock, "B", 0.8, { dailyUsd: 1 }))).ok).toBe(
+      false,
+    );
+    clock.advance(60_000);
+    expect((await store.reserveBudget(budgetRequest(clock, "B", 0.8, { dailyUsd: 1 }))).ok).toBe(
+      true,
+    );
+  });
+}
+
+/** A recorded child process group. */
+export function sampleChild(
+  pid: number,
+  overrides: Partial<ChildProcessRecord> = {},
+): ChildProcessRecord {
+  return {
+    pid,
+    startTime: `${String(pid)}00`,
+    pgid: pid,
+    taskId: "T1",
+    attempt: 1,
+    owner: "host:1:abcd1234",
+    command: "claude",
+    startedAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+function describeChildren(fixture: Fixture): void {
+  it("records child process groups per task, oldest first, and forgets them", async () => {
+    const { store } = fixture();
+    expect(await store.listChildren("T1")).toEqual([]);
+    const a = sampleChild(300, { startedAt: 2 });
+    const b = sampleChild(200, { startedAt: 1, attempt: null, command: "node" });
+    const other = sampleChild(400, { taskId: "T2" });
+    await store.registerChild(a);
+    await store.registerChild(b);
+    await store.registerChild(other);
+    expect(await store.listChildren("T1")).toEqual([b, a]);
+    expect(await store.listChildren("T2")).toEqual([other]);
+    await store.unregisterChild(300, "999");
+    expect(await store.listChildren("T1")).toEqual([b, a]);
+    await store.unregisterChild(300, a.startTime);
+    expect(await store.listChildren("T1")).toEqual([b]);
+    await store.unregisterChild(12345, "1");
+    expect(await store.listChildren("T2")).toEqual([other]);
+  });
+
+  it("tells a reused pid apart by its start time, and replaces the same child", async () => {
+    const { store } = fixture();
+    const old = sampleChild(500, { startTime: "111", startedAt: 1 });
+    const reused = sampleChild(500, { startTime: "222", startedAt: 2, attempt: 2 });
+    await store.registerChild(old);
+    await store.registerChild(reused);
+    expect(await store.listChildren("T1")).toEqual([old, reused]);
+    await store.registerChild({ ...reused, owner: "host:2:ffff0000" });
+    expect(await store.listChildren("T1")).toEqual([old, { ...reused, owner: "host:2:ffff0000" }]);
+    await store.unregisterChild(500, "111");
+    expect(await store.listChildren("T1")).toEqual([{ ...reused, owner: "host:2:ffff0000" }]);
   });
 }

@@ -89,7 +89,9 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       try {
         const task = project.config.tasks.find((t) => t.id === DEMO_TASK);
         if (!task) throw new Error(`the demo configuration has no task ${DEMO_TASK}`);
-        const { outcomes, exitCode } = await runTasks(ctx, project, [task], "demo", out);
+        const { outcomes, exitCode } = await runTasks(ctx, project, [task], "demo", out, {
+          jobs: 1,
+        });
         const outcome = outcomes[0];
         done = outcome?.status === "DONE";
         if (outcome?.view.workspace && !out.json)

@@ -14,6 +14,7 @@ import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, hasState, outputFor, stateDbPath } from "../context.js";
 import type { Output } from "../output.js";
 import { allEvents } from "../../engine/all-events.js";
+import { taskBudgetUsd } from "../../engine/task-budget.js";
 
 /** One task's expected cost range. */
 export interface EstimateRow {
@@ -32,6 +33,8 @@ export interface EstimateRow {
    */
   readonly strategy: "rules" | "learned";
   readonly lines: readonly EstimateLine[];
+  /** The task's budget: its `budget_usd`, or the default (`budgets.task_usd`, built in $20). */
+  readonly budget: { readonly usd: number; readonly source: "task" | "default" };
 }
 
 export interface EstimateResult {
@@ -102,6 +105,7 @@ function estimateRow(
       code_reviewer: models.code_reviewer.name,
     },
     lines: e.lines,
+    budget: taskBudgetUsd(task, config.models.budgets),
   };
   return { row, estimate: e };
 }
@@ -116,7 +120,7 @@ export async function estimateTasks(
   const tasks = new Map(config.tasks.map((t) => [t.id, t]));
   let events: StoredEvent[] = [];
   if (hasState(repoRoot)) {
-    const store = await openSqliteStore(stateDbPath(repoRoot));
+    const store = await openSqliteStore(stateDbPath(repoRoot), { mustExist: true });
     try {
       for (const t of await store.listTasks()) if (!tasks.has(t.id)) tasks.set(t.id, t);
       events = await allEvents(store);
@@ -164,15 +168,16 @@ function printEstimate(out: Output, result: EstimateResult): void {
   out.out(
     out.color.bold(
       `${"TASK".padEnd(width)}  ${"STEPS".padStart(5)}  ${"LOW".padStart(10)}  ` +
-        `${"HIGH".padStart(10)}  BASIS`,
+        `${"HIGH".padStart(10)}  ${"BUDGET".padStart(10)}  BASIS`,
     ),
   );
   for (const r of result.tasks) {
     const steps =
       r.steps.low === r.steps.high ? String(r.steps.low) : `${r.steps.low}-${r.steps.high}`;
+    const budget = `${r.budget.source === "default" ? "*" : ""}${usd(r.budget.usd)}`;
     out.out(
       `${r.task.padEnd(width)}  ${steps.padStart(5)}  ${usd(r.low).padStart(10)}  ` +
-        `${usd(r.high).padStart(10)}  ${r.basis}`,
+        `${usd(r.high).padStart(10)}  ${budget.padStart(10)}  ${r.basis}`,
     );
   }
   out.out(
@@ -181,6 +186,11 @@ function printEstimate(out: Output, result: EstimateResult): void {
         usd(result.total.high).padStart(10),
     ),
   );
+  if (result.tasks.some((r) => r.budget.source === "default")) {
+    out.out(
+      "*: the default budget of a task without budget_usd (budgets.task_usd in model_config.yaml)",
+    );
+  }
   out.out(
     result.strategy === "learned"
       ? "models: the learned policy's expected choices from the routing history (routing.strategy: learned)"

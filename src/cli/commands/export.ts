@@ -24,7 +24,7 @@ export async function exportTask(
       events: [],
     };
   }
-  const store = await openSqliteStore(stateDbPath(repoRoot));
+  const store = await openSqliteStore(stateDbPath(repoRoot), { mustExist: true });
   try {
     const task = (await store.getTask(taskId)) ?? configured;
     if (!task) throw new UserError(`unknown task "${taskId}"`);

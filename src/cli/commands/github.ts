@@ -109,7 +109,8 @@ async function resumeDecided(
   logLevel?: string,
 ): Promise<number> {
   if (tasks.length === 0) return ExitCode.ok;
-  return (await runTasks(ctx, project, tasks, "github sync", out, logLevel)).exitCode;
+  const jobs = project.config.models.concurrency ?? 4;
+  return (await runTasks(ctx, project, tasks, "github sync", out, { jobs, logLevel })).exitCode;
 }
 
 async function publishAll(
@@ -170,14 +171,10 @@ async function runAction(
       const task = project.config.tasks.find((t) => t.id === taskIdOfIssue(issue.number));
       if (!task) throw new UserError(`issue #${issue.number} did not become a task`);
       return (
-        await runTasks(
-          ctx,
-          project,
-          [task],
-          `github action (issue #${issue.number})`,
-          out,
+        await runTasks(ctx, project, [task], `github action (issue #${issue.number})`, out, {
+          jobs: 1,
           logLevel,
-        )
+        })
       ).exitCode;
     } finally {
       await project.close();

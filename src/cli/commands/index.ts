@@ -7,6 +7,7 @@ import { registerExport } from "./export.js";
 import { registerGate } from "./gate.js";
 import { registerGithub } from "./github.js";
 import { registerInit } from "./init.js";
+import { registerLand } from "./land.js";
 import { registerLog } from "./log.js";
 import { registerMemory } from "./memory.js";
 import { registerReport } from "./report.js";
@@ -22,6 +23,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerValidate(program, ctx);
   registerDoctor(program, ctx);
   registerRun(program, ctx);
+  registerLand(program, ctx);
   registerGate(program, ctx);
   registerStatus(program, ctx);
   registerReview(program, ctx);

@@ -69,7 +69,7 @@ export async function buildRunLog(repoRoot: string, id: string): Promise<string>
       `no orchestrator state in ${repoRoot} yet; run a task first (orchestrator run --task ID)`,
     );
   }
-  const store = await openSqliteStore(stateDbPath(repoRoot));
+  const store = await openSqliteStore(stateDbPath(repoRoot), { mustExist: true });
   try {
     const task = await store.getTask(id);
     const events = await store.events(id);

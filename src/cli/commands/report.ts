@@ -108,7 +108,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
       }
       const config = await loadProjectConfig(repoRoot, { env: ctx.env, requireTasks: false });
       const baseline = pickBaseline(config.models, options.baseline);
-      const store = await openSqliteStore(stateDbPath(repoRoot));
+      const store = await openSqliteStore(stateDbPath(repoRoot), { mustExist: true });
       let events: StoredEvent[];
       try {
         events = await allEvents(store);

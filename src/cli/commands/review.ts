@@ -6,7 +6,8 @@ import type { HumanDecision } from "../../core/state-machine.js";
 import { decideOnTask } from "../../engine/human-decision.js";
 import { TaskRecorder } from "../../engine/task-recorder.js";
 import type { CliContext, GlobalOptions } from "../context.js";
-import { findRepoRoot, outputFor } from "../context.js";
+import { findRepoRoot, hasState, outputFor, stateDbPath } from "../context.js";
+import { openSqliteStore } from "../../store/index.js";
 import type { Output } from "../output.js";
 import { rememberTask } from "../../memory/index.js";
 import { openProject } from "../project.js";
@@ -94,6 +95,39 @@ export async function decide(
   return view;
 }
 
+/** Tasks awaiting a human; reads the state database only if there is one (creates nothing). */
+async function awaitingReview(repoRoot: string): Promise<TaskView[]> {
+  if (!hasState(repoRoot)) return [];
+  const store = await openSqliteStore(stateDbPath(repoRoot), { mustExist: true });
+  try {
+    const waiting: TaskView[] = [];
+    for (const t of await store.listTasks()) {
+      const view = (await TaskRecorder.open(store, t.id, null)).view;
+      if (view.status === "AWAITING_HUMAN_REVIEW") waiting.push(view);
+    }
+    return waiting;
+  } finally {
+    await store.close();
+  }
+}
+
+function printWaiting(out: Output, waiting: readonly TaskView[]): void {
+  if (out.json)
+    out.emit(
+      waiting.map((v) => ({
+        task: v.taskId,
+        step: v.currentStepId ?? null,
+        ...v.escalation,
+        findings: findings(v),
+      })),
+    );
+  else if (waiting.length === 0) out.out("no task is awaiting human review");
+  else {
+    out.out("AWAITING HUMAN REVIEW:");
+    for (const v of waiting) printAwaiting(out, v);
+  }
+}
+
 export function registerReview(program: Command, ctx: CliContext): void {
   program
     .command("review")
@@ -110,33 +144,14 @@ export function registerReview(program: Command, ctx: CliContext): void {
       const out = outputFor(ctx, options);
       let decision = chosenDecision(options);
       let feedback = options.feedback;
-      const project = await openProject(await findRepoRoot(ctx, global.repo), ctx.env, {
-        requireTasks: false,
-      });
+      const repoRoot = await findRepoRoot(ctx, global.repo);
+      if (taskId === undefined) {
+        if (decision !== undefined) throw new UserError("name the task to decide on");
+        printWaiting(out, await awaitingReview(repoRoot));
+        return;
+      }
+      const project = await openProject(repoRoot, ctx.env, { requireTasks: false });
       try {
-        if (taskId === undefined) {
-          if (decision !== undefined) throw new UserError("name the task to decide on");
-          const waiting: TaskView[] = [];
-          for (const t of await project.store.listTasks()) {
-            const view = (await TaskRecorder.open(project.store, t.id, null)).view;
-            if (view.status === "AWAITING_HUMAN_REVIEW") waiting.push(view);
-          }
-          if (out.json)
-            out.emit(
-              waiting.map((v) => ({
-                task: v.taskId,
-                step: v.currentStepId ?? null,
-                ...v.escalation,
-                findings: findings(v),
-              })),
-            );
-          else if (waiting.length === 0) out.out("no task is awaiting human review");
-          else {
-            out.out("AWAITING HUMAN REVIEW:");
-            for (const v of waiting) printAwaiting(out, v);
-          }
-          return;
-        }
         if (decision === undefined) {
           if (!out.interactive || !process.stdin.isTTY) {
             throw new UserError(

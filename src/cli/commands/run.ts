@@ -1,9 +1,12 @@
 import type { Command } from "commander";
-import { ExitCode, UserError } from "../../core/errors.js";
+import { ExitCode, UserError, exitCodeFor } from "../../core/errors.js";
 import type { Task } from "../../core/task.js";
 import { TERMINAL_STATES } from "../../core/state-machine.js";
 import type { TaskOutcome } from "../../engine/engine.js";
-import { batchOrder } from "../../engine/scheduler.js";
+import type { BacklogResult } from "../../scheduler/backlog.js";
+import { runBatch } from "../../scheduler/batch.js";
+import type { TaskRunner } from "../../scheduler/batch.js";
+import { dependencyOrder } from "../../scheduler/readiness.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, outputFor } from "../context.js";
 import { publishOutcomes } from "../github-wiring.js";
@@ -13,10 +16,13 @@ import type { OpenProject } from "../project.js";
 import { startObservers } from "../observers.js";
 import { LESSON_STATES, rememberTask } from "../../memory/index.js";
 import { progressListener } from "../progress.js";
+import { ProgressBoard } from "../progress-board.js";
 
 interface RunOptions extends GlobalOptions {
   readonly task?: string;
   readonly batch?: boolean;
+  readonly jobs?: string;
+  readonly ignoreDeps?: boolean;
 }
 
 /** Stops the run cleanly on SIGINT/SIGTERM; the task stays resumable. */
@@ -52,50 +58,78 @@ function summarize(out: Output, outcomes: readonly TaskOutcome[]): void {
   }
 }
 
-/** Runs tasks in order; a task whose dependencies are not DONE is left for later. */
+/** `--jobs N`, else `concurrency:` of model_config.yaml, else 4. */
+export function parseJobs(raw: string | undefined, configured: number | undefined): number {
+  if (raw === undefined) return configured ?? DEFAULT_JOBS;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+    throw new UserError(`--jobs: expected a whole number of at least 1, found "${raw}"`);
+  }
+  return Number(raw);
+}
+
+const DEFAULT_JOBS = 4;
+
+/** How a batch is run. */
+export interface RunTasksOptions {
+  readonly jobs: number;
+  readonly logLevel?: string | undefined;
+  readonly ignoreDeps?: boolean;
+}
+
+/**
+ * Runs tasks concurrently (up to `jobs` at once), each once its dependencies are DONE; a task
+ * whose dependency did not end DONE is skipped. Every task is registered first, so `resume`
+ * after a crash also finishes the tasks that had not started.
+ */
 export async function runTasks(
   ctx: CliContext,
   project: OpenProject,
   tasks: readonly Task[],
   command: string,
   out: Output,
-  logLevel?: string,
+  options: RunTasksOptions,
 ): Promise<{ outcomes: TaskOutcome[]; exitCode: number }> {
   const run = await project.store.startRun(command);
+  const board =
+    !out.json && out.interactive && tasks.length > 1
+      ? new ProgressBoard(out, (text) => ctx.stdout.write(text))
+      : undefined;
   const observers = await startObservers(ctx, project, run, {
-    logLevel,
-    progress: progressListener(out),
+    logLevel: options.logLevel,
+    progress: board?.listener ?? progressListener(out),
   });
   const { signal, dispose } = interruptSignal();
   const engine = project.engine(observers.listener, observers.childEnv);
   let failed = true;
-  const outcomes: TaskOutcome[] = [];
-  const status = new Map<string, string>();
+  let result: BacklogResult<TaskOutcome> | undefined;
   try {
-    for (const task of tasks) {
-      const blocked = task.dependsOn.filter((d) => status.has(d) && status.get(d) !== "DONE");
-      if (blocked.length > 0) {
-        if (!out.json) out.out(`${task.id}: skipped, waiting for ${blocked.join(", ")}`);
-        continue;
-      }
-      const outcome = await engine.runTask(task, run.id, signal);
-      outcomes.push(outcome);
-      if (LESSON_STATES.has(outcome.status)) {
-        await rememberTask(project.store, project.memory, task.id, run.id, Date.now());
-      }
-      status.set(task.id, outcome.status);
-      if (outcome.interrupted) break;
-    }
+    await registerTasks(project, tasks, run.id);
+    result = await runBatch({
+      tasks,
+      jobs: options.jobs,
+      engine: rememberingLessons(project, engine),
+      taskView: (id) => project.taskView(id),
+      allTaskIds: project.config.tasks.map((t) => t.id),
+      runId: run.id,
+      signal,
+      ...(options.ignoreDeps === true ? { ignoreDeps: true } : {}),
+      onBlocked: (b) => {
+        if (out.json) return;
+        const why = b.waitingFor.map((w) => `${w.id} (${w.status})`).join(", ");
+        out.out(`${b.task.id}: skipped, waiting for ${why}`);
+      },
+    });
     failed = false;
   } finally {
+    board?.stop();
     dispose();
-    const interrupted = outcomes.some((o) => o.interrupted);
+    const interrupted = signal.aborted || (result?.outcomes.some((o) => o.interrupted) ?? false);
     const runStatus = failed ? "failed" : interrupted ? "interrupted" : "finished";
-    if (!failed && (tasks.length > 1 || command === "run --batch")) {
+    if (result !== undefined && (tasks.length > 1 || command === "run --batch")) {
       observers.batchFinished({
         runId: run.id,
         command,
-        tasks: outcomes.map((o) => ({
+        tasks: result.outcomes.map((o) => ({
           taskId: o.taskId,
           status: o.status,
           costUsd: o.view.costUsd,
@@ -105,7 +139,10 @@ export async function runTasks(
     await project.store.finishRun(run.id, runStatus);
     await observers.finish(runStatus);
   }
+  if (result === undefined) throw new Error("unreachable: the batch neither finished nor threw");
+  const { outcomes, errors, blocked } = result;
   summarize(out, outcomes);
+  for (const e of errors) out.err(`orchestrator: ${e.task.id}: ${messageOf(e.error)}`);
   // A DONE task opens its pull request, an escalated one comments on its issue (github:).
   const finished = outcomes.filter((o) => !o.interrupted).map((o) => o.taskId);
   await publishOutcomes(
@@ -115,12 +152,65 @@ export async function runTasks(
     tasks.filter((t) => finished.includes(t.id)),
     out,
   );
-  const interrupted = outcomes.some((o) => o.interrupted);
-  const allDone = outcomes.length > 0 && outcomes.every((o) => o.status === "DONE");
+  const interrupted = signal.aborted || outcomes.some((o) => o.interrupted);
+  const allDone =
+    outcomes.length > 0 &&
+    blocked.length === 0 &&
+    errors.length === 0 &&
+    outcomes.every((o) => o.status === "DONE");
+  const firstError = errors[0];
   return {
     outcomes,
-    exitCode: interrupted ? ExitCode.interrupted : allDone ? ExitCode.ok : ExitCode.taskNotDone,
+    exitCode: interrupted
+      ? ExitCode.interrupted
+      : firstError !== undefined
+        ? exitCodeFor(firstError.error)
+        : allDone
+          ? ExitCode.ok
+          : ExitCode.taskNotDone,
   };
+}
+
+/** Records each task never run as registered, so an interrupted batch resumes all of them. */
+async function registerTasks(
+  project: OpenProject,
+  tasks: readonly Task[],
+  runId: string,
+): Promise<void> {
+  for (const task of tasks) {
+    if ((await project.taskView(task.id)).updatedAt !== undefined) continue;
+    await project.store.saveTask(task);
+    await project.store.append(task.id, runId, { type: "task.registered", task });
+  }
+}
+
+/** The engine, with each finished task's lessons handed to the memory (docs/MEMORY.md). */
+function rememberingLessons(project: OpenProject, engine: TaskRunner): TaskRunner {
+  return {
+    runTask: async (task, runId, signal, options) => {
+      const outcome = await engine.runTask(task, runId, signal, options);
+      if (LESSON_STATES.has(outcome.status)) {
+        await rememberTask(project.store, project.memory, task.id, runId, Date.now());
+      }
+      return outcome;
+    },
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Refuses to run a task while a dependency is not DONE (unless `--ignore-deps`). */
+async function assertDependenciesDone(project: OpenProject, task: Task): Promise<void> {
+  for (const dep of task.dependsOn) {
+    const view = await project.taskView(dep);
+    if (view.status === "DONE") continue;
+    throw new UserError(
+      `task ${task.id} depends on ${dep}, which is ${view.status}${view.updatedAt === undefined ? " (never run)" : ""}; ` +
+        `run ${dep} first, or pass --ignore-deps to start ${task.id} without its work`,
+    );
+  }
 }
 
 function findTask(tasks: readonly Task[], id: string): Task {
@@ -138,7 +228,9 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .command("run")
     .description("run one task (--task ID) or every runnable task (--batch)")
     .option("--task <id>", "the task to run")
-    .option("--batch", "run all tasks: dependencies first, then by priority")
+    .option("--batch", "run all tasks: each once its dependencies are DONE, by priority")
+    .option("--jobs <n>", "tasks run at once (default: concurrency: in model_config.yaml, or 4)")
+    .option("--ignore-deps", "with --task: start even though a dependency is not DONE")
     .option("--json", "print one JSON line per event")
     .action(async (options: RunOptions) => {
       const global = program.opts<GlobalOptions>();
@@ -146,14 +238,22 @@ export function registerRun(program: Command, ctx: CliContext): void {
       if ((options.task === undefined) === (options.batch !== true)) {
         throw new UserError("give either --task <id> or --batch");
       }
+      if (options.ignoreDeps === true && options.task === undefined) {
+        throw new UserError("--ignore-deps applies to --task <id> only");
+      }
       const project = await openProject(await findRepoRoot(ctx, global.repo), ctx.env, {
         runsModels: true,
       });
       try {
+        const jobs = parseJobs(options.jobs, project.config.models.concurrency);
         const tasks =
           options.task === undefined
-            ? batchOrder(project.config.tasks)
+            ? [...project.config.tasks]
             : [findTask(project.config.tasks, options.task)];
+        const single = tasks[0];
+        if (options.task !== undefined && single && options.ignoreDeps !== true) {
+          await assertDependenciesDone(project, single);
+        }
         ctx.exitCode = (
           await runTasks(
             ctx,
@@ -161,7 +261,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
             tasks,
             options.task ? `run --task ${options.task}` : "run --batch",
             out,
-            global.logLevel,
+            { jobs, logLevel: global.logLevel, ignoreDeps: options.ignoreDeps === true },
           )
         ).exitCode;
       } finally {
@@ -173,17 +273,19 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .command("resume")
     .description("continue tasks that were interrupted or crashed, from their last durable point")
     .argument("[task]", "only this task")
+    .option("--jobs <n>", "tasks run at once (default: concurrency: in model_config.yaml, or 4)")
     .option("--json", "print one JSON line per event")
-    .action(async (taskId: string | undefined, options: GlobalOptions) => {
+    .action(async (taskId: string | undefined, options: RunOptions) => {
       const global = program.opts<GlobalOptions>();
       const out = outputFor(ctx, options);
       const project = await openProject(await findRepoRoot(ctx, global.repo), ctx.env, {
         runsModels: true,
       });
       try {
+        const jobs = parseJobs(options.jobs, project.config.models.concurrency);
         const candidates =
           taskId === undefined
-            ? batchOrder(project.config.tasks)
+            ? dependencyOrder(project.config.tasks)
             : [findTask(project.config.tasks, taskId)];
         const resumable: Task[] = [];
         for (const task of candidates) {
@@ -202,7 +304,10 @@ export function registerRun(program: Command, ctx: CliContext): void {
           return;
         }
         ctx.exitCode = (
-          await runTasks(ctx, project, resumable, "resume", out, global.logLevel)
+          await runTasks(ctx, project, resumable, "resume", out, {
+            jobs,
+            logLevel: global.logLevel,
+          })
         ).exitCode;
       } finally {
         await project.close();

@@ -4,7 +4,13 @@ import { systemClock } from "../../core/ports.js";
 import { pickBaseline } from "../../report/report.js";
 import { decideOnTask } from "../../engine/human-decision.js";
 import { startDashboard } from "../../web/index.js";
-import type { DashboardActions } from "../../web/index.js";
+import type { DashboardActions, DashboardDeps } from "../../web/index.js";
+import {
+  applyComment,
+  handleWebhookDelivery,
+  taskIdOfIssue,
+} from "../../integrations/github/index.js";
+import { openGithub } from "../github-wiring.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, outputFor } from "../context.js";
 import type { Output } from "../output.js";
@@ -48,7 +54,7 @@ function dashboardActions(
     resume: (taskId) => {
       const task = project.config.tasks.find((t) => t.id === taskId);
       if (!task || running.has(taskId)) return false;
-      const run = runTasks(ctx, project, [task], `resume ${taskId}`, out, logLevel)
+      const run = runTasks(ctx, project, [task], `resume ${taskId}`, out, { jobs: 1, logLevel })
         .catch((error: unknown) => {
           out.err(
             `resume ${taskId} failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -58,6 +64,45 @@ function dashboardActions(
       running.set(taskId, run);
       return true;
     },
+  };
+}
+
+/**
+ * With `github:` configured and ORCHESTRATOR_GITHUB_WEBHOOK_SECRET set, `/github/webhook` takes
+ * `/orchestrator` comments as `github sync` does, and resumes the decided task.
+ */
+function githubWebhook(
+  ctx: CliContext,
+  project: OpenProject,
+  actions: DashboardActions,
+  out: Output,
+): Pick<DashboardDeps, "githubWebhook"> {
+  const secret = ctx.env.ORCHESTRATOR_GITHUB_WEBHOOK_SECRET;
+  const config = project.config.models.github;
+  if (!secret || config === undefined) return {};
+  return {
+    githubWebhook: (event, signature, rawBody) =>
+      handleWebhookDelivery(
+        {
+          secret,
+          repository: `${config.owner}/${config.name}`,
+          apply: async (issue, comment) => {
+            const task = project.config.tasks.find((t) => t.id === taskIdOfIssue(issue));
+            if (!task) return undefined;
+            const gh = await openGithub(project, ctx.env, null, config, out);
+            const outcome = await applyComment(gh, task, comment, (t, d, f) =>
+              project.engine().decide(t, d, f),
+            );
+            if (outcome === "accepted" && (await project.taskView(task.id)).status !== "ABORTED") {
+              actions.resume(task.id);
+            }
+            return outcome;
+          },
+        },
+        event,
+        signature,
+        rawBody,
+      ),
   };
 }
 
@@ -97,13 +142,15 @@ export function registerServe(program: Command, ctx: CliContext): void {
         requireTasks: false,
       });
       const running = new Map<string, Promise<unknown>>();
+      const actions = dashboardActions(ctx, project, out, running, global.logLevel);
       try {
         const dashboard = await startDashboard({
           store: project.store,
           tasks: () => project.config.tasks,
           budgets: project.config.models.budgets,
           baseline: pickBaseline(project.config.models, undefined),
-          actions: dashboardActions(ctx, project, out, running, global.logLevel),
+          actions,
+          ...githubWebhook(ctx, project, actions, out),
           clock: systemClock,
           host: options.host,
           port,

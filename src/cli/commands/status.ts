@@ -45,7 +45,7 @@ export async function readStatus(repoRoot: string, env: NodeJS.ProcessEnv): Prom
   const config = await loadProjectConfig(repoRoot, { env, requireTasks: false });
   const tasks = new Map(config.tasks.map((t) => [t.id, t]));
   if (!hasState(repoRoot)) return config.tasks.map((t) => toRow(t, projectTask(t.id, [])));
-  const store = await openSqliteStore(stateDbPath(repoRoot));
+  const store = await openSqliteStore(stateDbPath(repoRoot), { mustExist: true });
   try {
     for (const t of await store.listTasks()) if (!tasks.has(t.id)) tasks.set(t.id, t);
     const rows: StatusRow[] = [];

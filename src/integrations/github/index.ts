@@ -9,4 +9,5 @@ export type { ImportResult } from "./import-issues.js";
 export { DEFAULT_TASK_LABELS, issueOfTask, taskIdOfIssue } from "./issue-task.js";
 export { publishTask } from "./publish.js";
 export type { PublishResult } from "./publish.js";
-export { commentFromWebhook, verifyWebhookSignature } from "./webhook.js";
+export { commentFromWebhook, handleWebhookDelivery, verifyWebhookSignature } from "./webhook.js";
+export type { WebhookAnswer } from "./webhook.js";

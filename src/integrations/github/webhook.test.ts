@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "./decisions.js";
-import { commentFromWebhook, verifyWebhookSignature } from "./webhook.js";
+import { commentFromWebhook, handleWebhookDelivery, verifyWebhookSignature } from "./webhook.js";
 
 const sign = (secret: string, body: string) =>
   `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
@@ -55,5 +55,48 @@ describe("GitHub webhooks and commands", () => {
     expect(parseCommand("please /orchestrator approve")).toBeUndefined();
     expect(parseCommand("/orchestrator merge")).toBeUndefined();
     expect(parseCommand("/orchestrator approved")).toBeUndefined();
+  });
+});
+
+describe("webhook deliveries", () => {
+  const payload = JSON.stringify({
+    action: "created",
+    issue: { number: 3 },
+    comment: {
+      id: 7,
+      body: "/orchestrator approve",
+      created_at: "2026-01-02T03:04:05Z",
+      user: { login: "ann" },
+    },
+    repository: { full_name: "Acme/Widgets" },
+  });
+
+  it("hands a signed comment on this repository to the decision path, and refuses a bad signature", async () => {
+    const applied: [number, string][] = [];
+    const deps = {
+      secret: "s",
+      repository: "acme/widgets",
+      apply: (issue: number, c: { user: string }) => {
+        applied.push([issue, c.user]);
+        return Promise.resolve("accepted" as const);
+      },
+    };
+    expect(await handleWebhookDelivery(deps, "issue_comment", sign("s", payload), payload)).toEqual(
+      {
+        status: 200,
+        body: { outcome: "accepted" },
+      },
+    );
+    expect(applied).toEqual([[3, "ann"]]);
+    expect(
+      (await handleWebhookDelivery(deps, "issue_comment", sign("x", payload), payload)).status,
+    ).toBe(401);
+    const other = { ...deps, repository: "acme/other" };
+    expect(
+      await handleWebhookDelivery(other, "issue_comment", sign("s", payload), payload),
+    ).toMatchObject({
+      body: { outcome: "ignored" },
+    });
+    expect(applied).toHaveLength(1);
   });
 });

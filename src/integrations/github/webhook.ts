@@ -58,3 +58,48 @@ export function commentFromWebhook(
     },
   };
 }
+
+/** What a webhook delivery needs from the rest of the orchestrator. */
+export interface WebhookHandlerDeps {
+  readonly secret: string;
+  /** OWNER/NAME of the configured repository; deliveries for others are ignored. */
+  readonly repository: string;
+  /** Applies the comment to the task of issue `issue` (undefined when no task came from it). */
+  readonly apply: (
+    issue: number,
+    comment: IssueComment,
+  ) => Promise<"accepted" | "refused" | "ignored" | undefined>;
+}
+
+/** The answer to one delivery: its HTTP status and a JSON body. */
+export interface WebhookAnswer {
+  readonly status: 200 | 400 | 401;
+  readonly body: Record<string, string>;
+}
+
+/**
+ * Handles one GitHub webhook delivery: refuses a bad signature (401), ignores what is not a new
+ * comment on this repository, and hands a comment to `apply` (the same path as `github sync`).
+ */
+export async function handleWebhookDelivery(
+  deps: WebhookHandlerDeps,
+  event: string | undefined,
+  signature: string | undefined,
+  rawBody: string,
+): Promise<WebhookAnswer> {
+  if (!verifyWebhookSignature(deps.secret, rawBody, signature)) {
+    return { status: 401, body: { error: "bad or missing X-Hub-Signature-256" } };
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(rawBody);
+  } catch {
+    return { status: 400, body: { error: "expected a JSON body" } };
+  }
+  const found = commentFromWebhook(event, payload);
+  if (found?.repository.toLowerCase() !== deps.repository.toLowerCase()) {
+    return { status: 200, body: { outcome: "ignored" } };
+  }
+  const outcome = await deps.apply(found.issue, found.comment);
+  return { status: 200, body: { outcome: outcome ?? "ignored" } };
+}

@@ -39,7 +39,7 @@ export interface OutboxEntry {
 }
 
 /**
- * The embedded {@link Memory}: lessons in the state database (`lessons`, created by migration 2)
+ * The embedded {@link Memory}: lessons in the state database (`lessons`, created by migration 4)
  * searched with SQLite FTS5 (bm25). It also holds the durable outbox of the RAE adapter.
  */
 export class SqliteMemory implements Memory {

@@ -2,6 +2,7 @@ import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import { basename, delimiter, isAbsolute, join, resolve } from "node:path";
 import { UserError } from "../../core/errors.js";
+import { MAX_OUTPUT_CHARS } from "../../core/ports.js";
 import type {
   ModelProvider,
   ModelRequest,
@@ -84,6 +85,7 @@ export class CliProvider implements ModelProvider {
       ...(timeoutMs > 0 ? { timeoutMs } : {}),
       ...(invocation.input === undefined ? {} : { input: invocation.input }),
       ...(request.signal === undefined ? {} : { signal: request.signal }),
+      ...(request.track === undefined ? {} : { track: request.track }),
     });
     request.signal?.throwIfAborted();
     const failure = processFailure(this.spec, this.binary, result, {
@@ -92,6 +94,17 @@ export class CliProvider implements ModelProvider {
     });
     if (failure) throw failure;
     const answer = this.dialect.parse(this.spec, result);
+    if (answer instanceof ProviderError && result.truncated?.stdout === true) {
+      // The head of the output was dropped at the cap: say so, not "no result object".
+      throw new ProviderError(
+        "malformed_output",
+        this.spec.name,
+        `${this.binary} printed more than the ${String(MAX_OUTPUT_CHARS / (1024 * 1024))} MiB ` +
+          `output cap; its output was cut at the cap (only the last ` +
+          `${String(MAX_OUTPUT_CHARS / (1024 * 1024))} MiB kept) and its answer could not be read`,
+        { detail: answer.detail ?? answer.message },
+      );
+    }
     if (answer instanceof ProviderError) throw answer;
     return {
       text: answer.text,
