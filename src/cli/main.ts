@@ -4,8 +4,11 @@ import type { CliContext } from "./context.js";
 import { registerCommands } from "./commands/index.js";
 import { packageVersion } from "./version.js";
 
-/** Builds the command tree; exported so tests can inspect every command's help. */
-export function buildProgram(ctx: CliContext): Command {
+/**
+ * Builds the command tree with the commands `argv` needs (all of them without `argv`); exported
+ * so tests can inspect every command's help.
+ */
+export async function buildProgram(ctx: CliContext, argv?: readonly string[]): Promise<Command> {
   const program = new Command("orchestrator")
     .description(
       "Plans, cross-reviews, implements, gates and commits tasks with several model families.",
@@ -22,7 +25,7 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.stderr.write(s),
     })
     .exitOverride();
-  registerCommands(program, ctx);
+  await registerCommands(program, ctx, argv?.slice(2));
   for (const command of program.commands) {
     command.exitOverride().configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
@@ -40,8 +43,8 @@ function describeError(error: unknown): string {
 
 /** Runs the CLI with the given argv and streams; returns the exit code (never exits itself). */
 export async function run(argv: readonly string[], ctx: CliContext): Promise<number> {
-  const program = buildProgram(ctx);
   try {
+    const program = await buildProgram(ctx, argv);
     await program.parseAsync([...argv]);
     return ctx.exitCode;
   } catch (error) {

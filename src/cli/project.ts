@@ -1,4 +1,5 @@
 import { loadProjectConfig } from "../config/index.js";
+import { UserError } from "../core/errors.js";
 import type { Memory, Store } from "../core/ports.js";
 import { systemClock } from "../core/ports.js";
 import type { ProjectConfig } from "../core/project-config.js";
@@ -13,6 +14,7 @@ import { createProvider } from "../providers/index.js";
 import { openSqliteStore } from "../store/index.js";
 import { openMemory } from "../integrations/memory/index.js";
 import { stateDbPath } from "./context.js";
+import { EMPTY_GATE } from "./empty-gate.js";
 
 /** A loaded project: its configuration, its store, and a way to build an engine on them. */
 export interface OpenProject {
@@ -34,12 +36,19 @@ export interface OpenProject {
 export async function openProject(
   repoRoot: string,
   env: NodeJS.ProcessEnv,
-  options: { requireTasks?: boolean; runsModels?: boolean } = {},
+  options: { requireTasks?: boolean; runsModels?: boolean; refuseEmptyGate?: boolean } = {},
 ): Promise<OpenProject> {
   const config = await loadProjectConfig(repoRoot, {
     env,
     requireTasks: options.requireTasks ?? true,
   });
+  if (options.refuseEmptyGate === true && config.quality.checks.size === 0) {
+    throw new UserError(
+      `${EMPTY_GATE}: every step would be committed unchecked. Add checks to ` +
+        ".orchestrator/quality_rules.yaml (see docs/GATE.md; `orchestrator init` detects them in " +
+        "a new setup), or pass --allow-empty-gate to run with the reviews alone",
+    );
+  }
   // Commands that call models check every routed model can run before anything is written.
   if (options.runsModels === true) assertModelsRunnable(config);
   const store = await openSqliteStore(stateDbPath(repoRoot));

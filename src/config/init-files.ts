@@ -12,6 +12,8 @@ export interface InitOptions {
   readonly schemaDir: string;
   /** The model CLIs and keys found on this machine (default: the seed's two CLIs). */
   readonly available?: AvailableModels;
+  /** The `setup:`/`checks:` part of quality_rules.yaml (default: none, with examples). */
+  readonly checks?: string;
 }
 
 const schemaLine = (schemaDir: string, name: string): string =>
@@ -56,14 +58,19 @@ tasks:
       - No breaking changes
 `;
 
-const QUALITY_RULES = `#
+const QUALITY_HEADER = `#
 # The quality gate: commands run in the task's worktree after a step's code review approves
-# it. The step is committed only when every check of its level passes. With no checks the
-# gate passes trivially, so add the commands your project uses.
+# it. The step is committed only when every check of its level passes. A gate with no checks
+# would pass every step, so \`orchestrator run\` refuses one unless --allow-empty-gate.
 #
 # A string command runs through sh -c; a list is run as argv. kind is one of tests, lint,
-# typecheck, coverage, hooks, breaking, custom; timeout defaults to 10m.
-checks: {}
+# typecheck, coverage, hooks, breaking, custom; timeout defaults to 10m. A report (junit, tap,
+# eslint-json, tsc, ruff-json, mypy, generic, lcov, cobertura, ...) is compared with the base
+# commit, so only what a change breaks blocks it. See docs/GATE.md.
+`;
+
+/** The checks part when nothing was detected: none, with examples. */
+export const NO_CHECKS = `checks: {}
 #  lint:
 #    command: npx eslint . --max-warnings 0
 #    kind: lint
@@ -74,7 +81,9 @@ checks: {}
 #    command: npm test
 #    kind: tests
 #    timeout: 20m
+`;
 
+const QUALITY_REST = `
 # Checks per level (a task's quality_level or default_level). Without levels:, TRIVIAL runs
 # the lint checks, SMALL and MEDIUM lint, typecheck and tests, LARGE every check.
 # levels:
@@ -107,7 +116,11 @@ export function initFiles(options: InitOptions): InitFile[] {
     },
     {
       name: "quality_rules.yaml",
-      content: schemaLine(options.schemaDir, "quality_rules") + QUALITY_RULES,
+      content:
+        schemaLine(options.schemaDir, "quality_rules") +
+        QUALITY_HEADER +
+        (options.checks ?? NO_CHECKS) +
+        QUALITY_REST,
     },
   ];
 }

@@ -87,5 +87,13 @@ export async function loadProjectConfig(
   if (problems.length > 0 || models === undefined || quality === undefined) {
     throw new ConfigError(problems);
   }
-  return { repoRoot: root, configDir, tasks, models, quality };
+  const notes = [tasksFile, modelsFile, qualityFile].flatMap((f) => f.source.notes);
+  return {
+    repoRoot: root,
+    configDir,
+    tasks,
+    models,
+    quality,
+    ...(notes.length > 0 ? { notes } : {}),
+  };
 }

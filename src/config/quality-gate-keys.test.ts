@@ -48,6 +48,23 @@ describe("quality_rules.yaml gate keys", () => {
 
   const cases: ProblemCase[] = [
     {
+      name: "the seed's min_reviews above what is honoured",
+      file: "quality_rules",
+      text: lines("orchestrator_quality:", "  min_reviews:", "    plan: 1", "    code: 2"),
+      at: [4, 11],
+      path: "orchestrator_quality.min_reviews.code",
+      message:
+        "only 1 is supported: one reviewer of another model family must approve each step; found 2",
+    },
+    {
+      name: "the seed's enforce_different_models turned off",
+      file: "quality_rules",
+      text: lines("enforce_different_models:", "  code_review: false"),
+      at: [2, 16],
+      path: "enforce_different_models.code_review",
+      message: "false cannot be honoured: a reviewer is always of another model family",
+    },
+    {
       name: "a check without a command",
       file: "quality_rules",
       text: lines("checks:", "  unit:", "    kind: tests"),

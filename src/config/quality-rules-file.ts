@@ -16,6 +16,44 @@ const DEFAULT_LEVEL_KINDS: Readonly<Record<QualityLevel, readonly CheckSpec["kin
 };
 
 /**
+ * The seed's `min_reviews` and `enforce_different_models` (top level, or under `quality_rules:` /
+ * `orchestrator_quality:`) are accepted only with the values the orchestrator honours: exactly one
+ * approving reviewer of another family per plan and per step, always. Any other value is refused
+ * rather than silently ignored.
+ */
+function refuseUnhonouredSeedKeys(source: SourceFile, raw: Record<string, unknown>): void {
+  const places: [Record<string, unknown>, string[]][] = [[raw, []]];
+  for (const group of ["quality_rules", "orchestrator_quality"]) {
+    const value = raw[group];
+    if (isRecord(value)) places.push([value, [group]]);
+  }
+  for (const [place, prefix] of places) {
+    const minReviews = place.min_reviews;
+    if (isRecord(minReviews)) {
+      for (const [what, n] of Object.entries(minReviews)) {
+        if (typeof n !== "number" || n === 1) continue;
+        source.report(
+          [...prefix, "min_reviews", what],
+          `only 1 is supported: one reviewer of another model family must approve each ` +
+            `${what === "plan" ? "plan" : "step"}; found ${n}`,
+        );
+      }
+    }
+    const different = place.enforce_different_models;
+    if (isRecord(different)) {
+      for (const [what, flag] of Object.entries(different)) {
+        if (flag !== false) continue;
+        source.report(
+          [...prefix, "enforce_different_models", what],
+          "false cannot be honoured: a reviewer is always of another model family than the " +
+            "author (set routing.cross_review: false in model_config.yaml to drop the rule)",
+        );
+      }
+    }
+  }
+}
+
+/**
  * Reads a parsed `quality_rules.yaml`, reporting every problem to the source file. An empty or
  * missing file gives no checks at all, so the quality gate passes trivially (the reviews still
  * run); `orchestrator init` writes a file with examples to fill in.
@@ -29,6 +67,7 @@ export async function readQualityRulesFile(
     validateAt(source, QualityRulesFileSchema, data) ?? QualityRulesFileSchema.parse({});
   const raw = isRecord(data) ? data : {};
 
+  refuseUnhonouredSeedKeys(source, raw);
   const checks = new Map<string, CheckSpec>();
   const rawChecks = isRecord(raw.checks) ? raw.checks : {};
   for (const [name, value] of Object.entries(rawChecks)) {

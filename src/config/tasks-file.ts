@@ -64,7 +64,9 @@ export function useTasksDisplayPaths(source: SourceFile): void {
  * Tasks are returned in file order; the result is only meaningful when no problem was reported.
  */
 export async function readTasksFile(source: SourceFile, repoRoot: string): Promise<Task[]> {
-  const document = splitDocument(source, source.toJS());
+  const data = source.toJS();
+  constraintsAsText(source, data);
+  const document = splitDocument(source, data);
   if (document === undefined) return [];
   const ids = checkIds(source, document);
   for (const [name, path] of Object.entries(document.repos)) {
@@ -79,6 +81,44 @@ export async function readTasksFile(source: SourceFile, repoRoot: string): Promi
   }
   checkDependencies(source, document, ids);
   return tasks;
+}
+
+/**
+ * Real task files write constraints such as `- Output: YES or NO`, which YAML reads as a mapping
+ * of one pair. Such an item is taken as the text `key: value`, with a note; anything else that is
+ * not a string is left for the schema to refuse.
+ */
+function constraintsAsText(source: SourceFile, data: unknown): void {
+  const fix = (owner: unknown, path: FieldPath): void => {
+    if (!isRecord(owner) || !Array.isArray(owner.constraints)) return;
+    const list: unknown[] = owner.constraints;
+    list.forEach((item, index) => {
+      if (!isRecord(item)) return;
+      const pairs = Object.entries(item);
+      const [pair] = pairs;
+      if (pairs.length !== 1 || pair === undefined) return;
+      const [key, value] = pair;
+      if (!["string", "number", "boolean"].includes(typeof value)) return;
+      const text = `${key}: ${String(value)}`;
+      list[index] = text;
+      source.note(
+        [...path, "constraints", index],
+        `read as the text "${text}" (YAML saw a key: value pair; quote the line to say it is text)`,
+      );
+    });
+  };
+  if (Array.isArray(data)) {
+    data.forEach((task, i) => {
+      fix(task, ["tasks", i]);
+    });
+    return;
+  }
+  if (!isRecord(data)) return;
+  fix(data.defaults, ["defaults"]);
+  if (Array.isArray(data.tasks))
+    data.tasks.forEach((task, i) => {
+      fix(task, ["tasks", i]);
+    });
 }
 
 function splitDocument(source: SourceFile, data: unknown): TasksDocument | undefined {

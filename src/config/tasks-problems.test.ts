@@ -246,6 +246,14 @@ const cases: ProblemCase[] = [
     message: 'expected a list, found "ZERO-WARNINGS"',
   },
   {
+    name: "a constraint mapping of two pairs",
+    file: "tasks",
+    text: task("    constraints:", "      - { Output: YES, Format: JSON }"),
+    at: [7, 9],
+    path: "tasks[0].constraints[0]",
+    message: "expected a string, found a mapping",
+  },
+  {
     name: "unset environment variable",
     file: "tasks",
     text: task().replace("goal: do it", "goal: ${GOAL}"),
@@ -296,5 +304,43 @@ describe("collecting problems", () => {
     const [problem] = await problemsOf(root);
     expect(problem?.message).toContain(`folder name "${basename(root)}"`);
     expect(basename(root)).toBe("repo");
+  });
+});
+
+describe("constraints written as `- key: value`", () => {
+  it("are read as the text `key: value`, each with a note naming its line", async () => {
+    const root = await makeProject({
+      tasks: lines(
+        "defaults:",
+        "  constraints:",
+        "    - Style: PEP 8",
+        "tasks:",
+        "  - id: A",
+        "    goal: do it",
+        "    risk: low",
+        "    area: docs",
+        "    constraints:",
+        "      - ZERO-WARNINGS",
+        "      - Test edge cases: empty vectors, dimension mismatches",
+        "      - Output: YES or NO",
+        "      - Retries: 3",
+      ),
+    });
+    const config = await loadProjectConfig(root, { env: {}, requireTasks: true });
+    expect(config.tasks[0]?.constraints).toEqual([
+      "ZERO-WARNINGS",
+      "Test edge cases: empty vectors, dimension mismatches",
+      "Output: YES or NO",
+      "Retries: 3",
+    ]);
+    expect(config.notes?.map((n) => `${n.line}:${n.column} ${n.path}`)).toEqual([
+      "3:7 defaults.constraints[0]",
+      "11:9 tasks[0].constraints[1]",
+      "12:9 tasks[0].constraints[2]",
+      "13:9 tasks[0].constraints[3]",
+    ]);
+    expect(config.notes?.[2]?.message).toBe(
+      'read as the text "Output: YES or NO" (YAML saw a key: value pair; quote the line to say it is text)',
+    );
   });
 });

@@ -27,6 +27,8 @@ export type Anchor = "key" | "value";
  */
 export class SourceFile {
   readonly problems: Problem[] = [];
+  /** Things the loader accepted but changed, which the user should know (not errors). */
+  readonly notes: Problem[] = [];
   private readonly lineCounter: LineCounter;
   readonly doc: Document.Parsed;
   /** Display paths start with this; the document does not (a bare task list lacks `tasks:`). */
@@ -53,6 +55,13 @@ export class SourceFile {
   report(path: FieldPath, message: string, anchor: Anchor = "value"): void {
     const offset = this.offsetOf(this.toNodePath(path), anchor);
     this.reportAt(offset, formatPath(path), message);
+  }
+
+  /** Records a note (an accepted oddity, not an error) at the node the path leads to. */
+  note(path: FieldPath, message: string): void {
+    const offset = this.offsetOf(this.toNodePath(path), "value");
+    const { line, col } = this.lineCounter.linePos(offset);
+    this.notes.push({ file: this.file, line, column: col, path: formatPath(path), message });
   }
 
   /** Records a problem at a source offset. */

@@ -1,3 +1,4 @@
+import type { Problem } from "./errors.js";
 import type { Role, Task } from "./task.js";
 
 /**
@@ -13,6 +14,8 @@ export interface ProjectConfig {
   readonly tasks: readonly Task[];
   readonly models: ModelsConfig;
   readonly quality: QualityConfig;
+  /** What the loader accepted but changed (a constraint read as text, say); shown by validate. */
+  readonly notes?: readonly Problem[];
 }
 
 export const PROVIDER_KINDS = [
@@ -261,6 +264,7 @@ export type QualityLevel = (typeof QUALITY_LEVELS)[number];
 /** How a report file is read; decides what the gate compares with the baseline. */
 export const REPORT_FORMATS = [
   "junit",
+  "tap",
   "eslint-json",
   "tsc",
   "ruff-json",

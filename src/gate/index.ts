@@ -19,6 +19,7 @@ export { formatFindings } from "./findings-text.js";
 export { detectHook, type DetectedHook } from "./hooks.js";
 export { condenseOutput } from "./condense.js";
 export { resolveBundledEslint } from "./eslint-bin.js";
+export { verifyChecks, type CheckTrial, type VerifyRequest } from "./verify-checks.js";
 export { createGatePort } from "./create-gate-port.js";
 export {
   gateWorkingTree,

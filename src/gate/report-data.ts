@@ -16,6 +16,7 @@ import {
   parseJUnit,
   parseMypy,
   parseRuffJson,
+  parseTap,
   parseTsc,
   TestResultSchema,
   type TestResult,
@@ -157,7 +158,11 @@ export async function readReports(
     let text: string;
     const where = report.file ?? "the command's output";
     if (report.file === undefined) {
-      text = JSON_FORMATS.has(report.format) ? jsonPart(run.stdout) : run.output;
+      text = JSON_FORMATS.has(report.format)
+        ? jsonPart(run.stdout)
+        : report.format === "tap"
+          ? run.stdout // TAP is the standard output; stderr would interleave with it
+          : run.output;
     } else {
       const path = join(cwd, report.file);
       try {
@@ -201,6 +206,9 @@ function parseInto(
   switch (report.format) {
     case "junit":
       data.tests = [...(data.tests ?? []), ...parseJUnit(text)];
+      return;
+    case "tap":
+      data.tests = [...(data.tests ?? []), ...parseTap(text)];
       return;
     case "eslint-json":
       addWarnings(parseEslintJson(text, { root }));

@@ -9,6 +9,7 @@ export const ORCHESTRATOR_GITIGNORE = [
   "state.db*",
   "worktrees/",
   "runs/",
+  "reports/",
   "",
 ].join("\n");
 

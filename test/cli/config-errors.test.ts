@@ -100,7 +100,8 @@ describe("user mistakes in the configuration", () => {
     // No coding-agent CLI on PATH: init writes the seed's CLI models, which cannot start.
     const env = { ...repo.env, PATH: "/usr/bin:/bin" };
     expect((await runCli(["init"], repo.root, env)).code).toBe(0);
-    const result = await runCli(["run", "--batch"], repo.root, env);
+    // The temp repository has no toolchain, so init wrote no checks: the gate is not the point.
+    const result = await runCli(["run", "--batch", "--allow-empty-gate"], repo.root, env);
     expect(result.code).toBe(1);
     const status = await runCli(["status", "--json"], repo.root, env);
     expect(status.stdout).toMatch(/AWAITING_HUMAN_REVIEW/);

@@ -23,7 +23,7 @@ import type { GateJson } from "./gate-json.js";
 const exec = promisify(execFile);
 
 /** The fixture projects under test/fixtures with real toolchains. */
-export type FixtureName = "gate-ts" | "gate-py";
+export type FixtureName = "gate-ts" | "gate-py" | "init-js" | "init-py";
 
 /** test/fixtures/, with a trailing slash. */
 export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
@@ -81,7 +81,8 @@ export async function copyFixture(name: FixtureName): Promise<FixtureRepo> {
     recursive: true,
     filter: (source) => !NOT_COPIED.has(basename(source)),
   });
-  if (name === "gate-ts") await symlink(NODE_MODULES, join(root, "node_modules"), "dir");
+  if (name === "gate-ts" || name === "init-js")
+    await symlink(NODE_MODULES, join(root, "node_modules"), "dir");
   const globalConfig = join(dir, "gitconfig");
   await writeFile(
     globalConfig,

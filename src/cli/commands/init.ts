@@ -10,6 +10,9 @@ import { ensureOrchestratorGitignore } from "../../workspace/index.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, outputFor } from "../context.js";
 import { detectModels } from "../detect-models.js";
+import { detectInitChecks, type InitChecks } from "../init-checks.js";
+import type { Output } from "../output.js";
+import { NodeProcessRunner } from "../../process/node-process-runner.js";
 
 /** The JSON Schemas shipped with the package (dist/cli/commands -> package root). */
 const SCHEMA_DIR = fileURLToPath(new URL("../../../schemas", import.meta.url));
@@ -21,10 +24,15 @@ const SCHEMA_DIR = fileURLToPath(new URL("../../../schemas", import.meta.url));
 export async function initProject(
   repoRoot: string,
   available?: AvailableModels,
+  checks?: string,
 ): Promise<string[]> {
   const configDir = join(repoRoot, ".orchestrator");
   const schemaDir = relative(configDir, SCHEMA_DIR).split("\\").join("/");
-  const files = initFiles({ schemaDir, ...(available === undefined ? {} : { available }) });
+  const files = initFiles({
+    schemaDir,
+    ...(available === undefined ? {} : { available }),
+    ...(checks === undefined ? {} : { checks }),
+  });
   const existing = files.map((f) => join(configDir, f.name)).filter((p) => existsSync(p));
   if (existing.length > 0) {
     throw new UserError(
@@ -42,27 +50,90 @@ export async function initProject(
   return written;
 }
 
+interface InitOptions extends GlobalOptions {
+  /** false with --no-run-checks. */
+  readonly runChecks: boolean;
+}
+
+const STARTER_FILES = ["tasks.yaml", "model_config.yaml", "quality_rules.yaml"];
+
+/** Refuses before detection runs anything, when a starter file is already there. */
+function refuseExisting(repoRoot: string): void {
+  const existing = STARTER_FILES.map((f) => join(repoRoot, ".orchestrator", f)).filter((p) =>
+    existsSync(p),
+  );
+  if (existing.length > 0) {
+    throw new UserError(
+      `refusing to overwrite ${existing.map((p) => relative(repoRoot, p)).join(", ")}`,
+    );
+  }
+}
+
+function reportChecks(out: Output, checks: InitChecks): void {
+  const { detection, trials } = checks;
+  for (const note of detection.notes) out.out(out.color.yellow(`note: ${note}`));
+  if (detection.checks.length === 0) {
+    out.out(
+      out.color.yellow(
+        "no test, lint or type-check tool found: quality_rules.yaml has no checks, and " +
+          "`orchestrator run` refuses an empty gate unless --allow-empty-gate",
+      ),
+    );
+    return;
+  }
+  const active = checks.active.join(", ") || "none";
+  if (trials === undefined) {
+    out.out(`gate checks written: ${active} (not run yet: \`orchestrator validate --run-checks\`)`);
+  } else {
+    out.out(`gate checks written: ${active} (each ran once on the untouched repository)`);
+  }
+}
+
 export function registerInit(program: Command, ctx: CliContext): void {
   program
     .command("init")
     .description("write starter tasks.yaml, model_config.yaml and quality_rules.yaml")
+    .option("--no-run-checks", "write the detected checks without running them once")
     .option("--json", "print the written files as JSON")
-    .action(async (options: GlobalOptions) => {
+    .action(async (options: InitOptions) => {
       const global = program.opts<GlobalOptions>();
       const out = outputFor(ctx, options);
       const repoRoot = await findRepoRoot(ctx, global.repo);
+      refuseExisting(repoRoot);
       const detection = await detectModels(ctx.env);
-      const written = await initProject(repoRoot, detection.available);
+      if (!out.json) out.out("detecting the project's checks...");
+      const checks = await detectInitChecks(
+        new NodeProcessRunner(),
+        repoRoot,
+        options.runChecks,
+        (trial) => {
+          if (!out.json) {
+            const mark = trial.passed ? out.color.green("ok") : out.color.yellow("left out");
+            out.out(`  ${mark} ${trial.name}: ${trial.detail}`);
+          }
+        },
+      );
+      const written = await initProject(repoRoot, detection.available, checks.block);
       if (out.json) {
         out.emit({
           written,
           found: detection.found,
           missing: detection.missing,
           families: detection.families,
+          toolchains: checks.detection.toolchains,
+          checks: checks.detection.checks.map((c) => ({
+            name: c.name,
+            kind: c.kind,
+            because: c.because,
+            active: checks.active.includes(c.name),
+            trial: checks.trials?.find((t) => t.name === c.name) ?? null,
+          })),
+          notes: checks.detection.notes,
         });
         return;
       }
       for (const f of written) out.out(`${out.color.green("created")} ${f}`);
+      reportChecks(out, checks);
       for (const f of detection.found) out.out(`${out.color.green("found")} ${f}`);
       if (detection.missing.length > 0) {
         out.out(`${out.color.dim("not found")}: ${detection.missing.join(", ")}`);

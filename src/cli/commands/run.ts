@@ -21,6 +21,7 @@ import { ProgressBoard } from "../progress-board.js";
 interface RunOptions extends GlobalOptions {
   readonly task?: string;
   readonly batch?: boolean;
+  readonly allowEmptyGate?: boolean;
   readonly jobs?: string;
   readonly ignoreDeps?: boolean;
 }
@@ -231,6 +232,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--batch", "run all tasks: each once its dependencies are DONE, by priority")
     .option("--jobs <n>", "tasks run at once (default: concurrency: in model_config.yaml, or 4)")
     .option("--ignore-deps", "with --task: start even though a dependency is not DONE")
+    .option("--allow-empty-gate", "run although quality_rules.yaml defines no checks")
     .option("--json", "print one JSON line per event")
     .action(async (options: RunOptions) => {
       const global = program.opts<GlobalOptions>();
@@ -243,6 +245,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
       }
       const project = await openProject(await findRepoRoot(ctx, global.repo), ctx.env, {
         runsModels: true,
+        refuseEmptyGate: options.allowEmptyGate !== true,
       });
       try {
         const jobs = parseJobs(options.jobs, project.config.models.concurrency);

@@ -7,6 +7,7 @@ export {
   type TestResult,
   type TestStatus,
 } from "./junit.js";
+export { parseTap } from "./tap.js";
 export {
   compareTests,
   indexTests,
