@@ -140,7 +140,6 @@ export async function runTasks(
     await project.store.finishRun(run.id, runStatus);
     await observers.finish(runStatus);
   }
-  if (result === undefined) throw new Error("unreachable: the batch neither finished nor threw");
   const { outcomes, errors, blocked } = result;
   summarize(out, outcomes);
   for (const e of errors) out.err(`orchestrator: ${e.task.id}: ${messageOf(e.error)}`);
