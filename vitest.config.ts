@@ -5,8 +5,9 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"],
     // Fixture projects carry their own tests; they run inside the tests that use them.
     exclude: ["test/fixtures/**", "node_modules/**", "dist/**", ".cache/**"],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // End-to-end tests drive the real CLI, git and gate processes; a busy 2-core machine needs room.
+    testTimeout: 90_000,
+    hookTimeout: 90_000,
     pool: "forks",
   },
 });
