@@ -1,3 +1,5 @@
+import type { Lesson } from "../core/lesson.js";
+import { lessonsView } from "./lessons-view.js";
 import type { Plan, PlanStep } from "../core/plan.js";
 import { DEFAULT_MAX_DIFF_CHARS, truncateDiff } from "./diff-truncation.js";
 import type { PromptTemplates, RenderedPrompt } from "./prompt-templates.js";
@@ -14,6 +16,8 @@ import {
 
 /** What the code reviewer judges: one step's change. */
 export interface CodeReviewerInput {
+  /** Lessons recalled from the memory for this call (docs/MEMORY.md). */
+  readonly lessons?: readonly Lesson[] | undefined;
   readonly task: TaskBrief;
   readonly plan: Plan;
   readonly step: PlanStep;
@@ -60,6 +64,7 @@ export function renderCodeReviewerPrompt(
     summary: summary === "" ? null : summary,
     feedback: feedbackView(input.feedback),
     attempt: input.attempt ?? 1,
+    lessons: lessonsView(input.lessons),
     diff: {
       body: withFinalNewline(diff.text),
       empty: input.diff.trim() === "",

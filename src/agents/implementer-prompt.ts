@@ -1,3 +1,5 @@
+import type { Lesson } from "../core/lesson.js";
+import { lessonsView } from "./lessons-view.js";
 import type { Plan, PlanStep } from "../core/plan.js";
 import type { ContextBundle } from "./context-files.js";
 import type { PromptTemplates, RenderedPrompt } from "./prompt-templates.js";
@@ -14,6 +16,8 @@ import {
 
 /** What the implementer works from for one attempt at one step. */
 export interface ImplementerInput {
+  /** Lessons recalled from the memory for this call (docs/MEMORY.md). */
+  readonly lessons?: readonly Lesson[] | undefined;
   readonly task: TaskBrief;
   readonly plan: Plan;
   readonly step: PlanStep;
@@ -59,5 +63,6 @@ export function renderImplementerPrompt(
     fileNotes: leftOutNotes({ ...input.files, missing }),
     feedback: feedbackView(input.feedback),
     attempt: input.attempt ?? 1,
+    lessons: lessonsView(input.lessons),
   });
 }

@@ -1,3 +1,5 @@
+import type { Lesson } from "../core/lesson.js";
+import { lessonsView } from "./lessons-view.js";
 import type { Plan } from "../core/plan.js";
 import type { ContextBundle } from "./context-files.js";
 import type { PolicyDocs } from "./policy-docs.js";
@@ -17,6 +19,8 @@ export interface PlannerDependency {
 
 /** What the planner is asked to plan from. */
 export interface PlannerInput {
+  /** Lessons recalled from the memory for this call (docs/MEMORY.md). */
+  readonly lessons?: readonly Lesson[] | undefined;
   readonly task: TaskBrief;
   /** The worktree as the planner should picture it. */
   readonly repository: {
@@ -81,5 +85,6 @@ export function renderPlannerPrompt(
     policyNotes: leftOutNotes({ skipped: input.policies.skipped }),
     revision: revisionView(input.revision),
     planVersion: nextPlanVersion(input.revision),
+    lessons: lessonsView(input.lessons),
   });
 }

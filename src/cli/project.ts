@@ -1,6 +1,6 @@
 import { loadProjectConfig } from "../config/index.js";
 import { UserError } from "../core/errors.js";
-import type { Store } from "../core/ports.js";
+import type { Memory, Store } from "../core/ports.js";
 import { systemClock } from "../core/ports.js";
 import type { ProjectConfig } from "../core/project-config.js";
 import { projectTask } from "../core/projection.js";
@@ -13,6 +13,8 @@ import { createWorkspacePort } from "../workspace/index.js";
 import { NodeProcessRunner } from "../process/node-process-runner.js";
 import { createProvider } from "../providers/index.js";
 import { locateState, openStore } from "./state-store.js";
+import { openMemory } from "../integrations/memory/index.js";
+import { stateDbPath } from "./context.js";
 import { EMPTY_GATE } from "./empty-gate.js";
 
 /** A loaded project: its configuration, its store, and a way to build an engine on them. */
@@ -20,6 +22,8 @@ export interface OpenProject {
   readonly repoRoot: string;
   readonly config: ProjectConfig;
   readonly store: Store;
+  /** Lessons of finished tasks (`memory:` in model_config.yaml). */
+  readonly memory: Memory;
   engine(
     listener?: EventListener,
     childEnv?: (taskId: string, providerKind: string) => Record<string, string>,
@@ -51,12 +55,22 @@ export async function openProject(
   // Commands that call models check every routed model can run before anything is written.
   if (options.runsModels === true) assertModelsRunnable(config);
   const store = await openStore(await locateState(repoRoot, env));
+  const memory = await openMemory({
+    statePath: stateDbPath(repoRoot),
+    repoRoot,
+    env,
+    config: config.models.memory,
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const runner = new NodeProcessRunner();
   const owner = processOwner();
   return {
     repoRoot,
     config,
     store,
+    memory,
     engine: (listener, childEnv, overrides) =>
       new Engine({
         store,
@@ -67,12 +81,16 @@ export async function openProject(
         workspace: createWorkspacePort(runner, repoRoot),
         gate: createGatePort(runner, config.quality),
         owner,
+        memory,
         ...(listener ? { listener } : {}),
         ...(childEnv ? { childEnv } : {}),
         ...overrides,
       }),
     taskView: async (taskId) => projectTask(taskId, await store.events(taskId)),
-    close: () => store.close(),
+    close: async () => {
+      await memory.close();
+      await store.close();
+    },
   };
 }
 

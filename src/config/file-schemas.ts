@@ -282,6 +282,34 @@ export const StoreSettingSchema = z
       "Where the state lives: sqlite (default, .orchestrator/state.db) or postgres://user@host:5432/db for workers on many machines; ${VAR} is expanded. ORCHESTRATOR_DATABASE_URL overrides it.",
   });
 
+/** `memory:` of model_config.yaml: where lessons are kept and how many reach a prompt. */
+export const MemorySchema = z
+  .strictObject({
+    backend: z.enum(["embedded", "rae"]).default("embedded").meta({
+      description:
+        "embedded: lessons in the state database (SQLite full-text search); rae: the RAE memory service over REST, falling back to embedded (default embedded).",
+    }),
+    token_budget: z.number().int().min(0).max(20000).default(600).meta({
+      description: "Tokens of recalled lessons put in a prompt; 0 turns recall off (default 600).",
+    }),
+    rae: z
+      .strictObject({
+        url: z.url().meta({ description: "Base URL of the RAE API, e.g. http://rae:8000." }),
+        api_key_env: z.string().default("RAE_API_KEY").meta({
+          description: "Environment variable holding the API key (default RAE_API_KEY).",
+        }),
+        tenant: z.string().min(1).meta({ description: "Sent as X-Tenant-Id." }),
+        project: z.string().min(1).optional().meta({
+          description: "RAE project the lessons go to (default: the repository's folder name).",
+        }),
+        timeout: DurationSchema.default("5s").meta({
+          description: "Longest wait for one RAE request (default 5s).",
+        }),
+      })
+      .optional()
+      .meta({ description: "The RAE service; required when backend is rae." }),
+  })
+  .meta({ description: "Lessons from earlier tasks, recalled into prompts (docs/MEMORY.md)." });
 export const NOTIFY_EVENTS = ["awaiting_human", "budget", "batch_finished", "anomaly"] as const;
 
 /** One webhook of `notify.webhooks`. */
@@ -413,6 +441,7 @@ export const ModelConfigFileSchema = z
       }),
     resilience: ResilienceSchema.optional(),
     store: StoreSettingSchema.optional(),
+    memory: MemorySchema.optional(),
     notify: NotifySchema.optional(),
     concurrency: z.number().int().positive().default(4).meta({
       description:

@@ -15,6 +15,7 @@ import {
   NotifySchema,
   RawModelSchema,
   RawRuleSchema,
+  MemorySchema,
   ResilienceSchema,
   RoutingSchema,
 } from "./file-schemas.js";
@@ -66,6 +67,7 @@ export async function readModelConfigFile(
     ...storeOf(raw.store),
     ...limitsOf(raw.limits),
     ...resilienceOf(source, raw.resilience),
+    ...memoryOf(source, raw.memory),
     ...notifyOf(raw.notify),
     ...concurrencyOf(raw.concurrency),
     ...githubOf(raw.github),
@@ -241,6 +243,34 @@ function resilienceOf(source: SourceFile, raw: unknown): Pick<ModelsConfig, "res
       cooldownAfter: parsed.cooldown_after,
       cooldownMs: parseDuration(parsed.cooldown) ?? DEFAULT_RESILIENCE.cooldownMs,
       fallback: parsed.fallback,
+    },
+  };
+}
+
+/** `memory:` normalised; `backend: rae` without `rae:` is reported. */
+function memoryOf(source: SourceFile, raw: unknown): Pick<ModelsConfig, "memory"> {
+  if (raw === undefined) return {};
+  const parsed = MemorySchema.safeParse(raw).data;
+  if (parsed === undefined) return {};
+  if (parsed.backend === "rae" && parsed.rae === undefined) {
+    source.report(["memory", "rae"], "expected rae: { url, tenant } when backend is rae");
+  }
+  const rae = parsed.rae;
+  return {
+    memory: {
+      backend: parsed.backend,
+      tokenBudget: parsed.token_budget,
+      ...(rae === undefined
+        ? {}
+        : {
+            rae: {
+              url: rae.url,
+              apiKeyEnv: rae.api_key_env,
+              tenant: rae.tenant,
+              ...(rae.project === undefined ? {} : { project: rae.project }),
+              timeoutMs: parseDuration(rae.timeout) ?? 5000,
+            },
+          }),
     },
   };
 }

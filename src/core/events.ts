@@ -276,6 +276,27 @@ export const EventBodySchema = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("note"), level: z.enum(["info", "warn"]), message: z.string() }),
   z.object({
+    /** Lessons put into a prompt (docs/MEMORY.md); recorded just before the call they serve. */
+    type: z.literal("memory.recalled"),
+    role: RoleSchema,
+    stepId: z.string().optional(),
+    lessons: z.array(z.object({ id: z.string(), title: z.string() })),
+    /** The memory that answered: `embedded` or `rae`. */
+    source: z.string(),
+    /** Set when the configured memory failed and the embedded one answered instead. */
+    fallbackReason: z.string().optional(),
+  }),
+  z.object({
+    /** Lessons distilled from this task and handed to the memory. */
+    type: z.literal("memory.stored"),
+    lessons: z.array(z.string()),
+    backend: z.string(),
+    /** Writes waiting for an unreachable remote memory (RAE) after this one. */
+    queued: z.number().int().nonnegative(),
+    delivered: z.number().int().nonnegative(),
+    error: z.string().optional(),
+  }),
+  z.object({
     /** A webhook notification and how its delivery went (recorded after the last try). */
     type: z.literal("notification"),
     kind: z.enum(["awaiting_human", "budget_warning", "budget_limit", "batch_finished", "anomaly"]),

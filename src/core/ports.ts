@@ -1,6 +1,7 @@
 import type { EventBody, StoredEvent, TokenUsage } from "./events.js";
 import type { Role, Task } from "./task.js";
 import type { ProviderCheck } from "./provider-errors.js";
+import type { FoundLesson, Lesson } from "./lesson.js";
 
 /** Time, injectable so tests control it. */
 export interface Clock {
@@ -251,4 +252,55 @@ export interface ModelProvider {
    * one-token call. Used by `orchestrator doctor`.
    */
   check?(options: { offline: boolean; signal?: AbortSignal }): Promise<ProviderCheck>;
+}
+
+/** What to look for in the memory. */
+export interface MemoryQuery {
+  /** Free text: a task goal, a step description, file names. */
+  readonly text: string;
+  /** Only lessons of this repository. */
+  readonly repository?: string;
+  /** At most this many candidates (default 50). */
+  readonly limit?: number;
+}
+
+/** Where recalled lessons came from, and why a remote memory was not used. */
+export interface MemoryReadResult {
+  readonly found: FoundLesson[];
+  /** The adapter that answered (`embedded`, `rae`). */
+  readonly source: string;
+  /** Set when the configured memory failed and another answered instead. */
+  readonly fallbackReason?: string;
+}
+
+/** What became of lessons handed to {@link Memory.remember}. */
+export interface MemoryWriteResult {
+  readonly stored: number;
+  /** Waiting in the durable queue for a remote memory that was unreachable. */
+  readonly queued: number;
+  /** Queued lessons of earlier writes delivered now. */
+  readonly delivered: number;
+  readonly error?: string;
+}
+
+/**
+ * Lessons learned from finished tasks. Implementations: embedded in the state database
+ * (SQLite full-text search) and the RAE service over REST (src/integrations/memory/).
+ */
+export interface Memory {
+  /** `embedded` or `rae`. */
+  readonly name: string;
+  /** Saves lessons; a lesson with a known id replaces the old one. */
+  remember(lessons: readonly Lesson[]): Promise<MemoryWriteResult>;
+  /** Lessons matching the query, most relevant first (text relevance only; see src/memory/rank.ts). */
+  recall(query: MemoryQuery): Promise<MemoryReadResult>;
+  /** Lessons, newest first. */
+  list(filter?: {
+    readonly repository?: string;
+    readonly taskId?: string;
+    readonly limit?: number;
+  }): Promise<Lesson[]>;
+  /** Removes a lesson; false when there was none with that id. */
+  forget(id: string): Promise<boolean>;
+  close(): Promise<void>;
 }

@@ -167,6 +167,27 @@ export const DEFAULT_RESILIENCE: ResilienceConfig = {
   fallback: true,
 };
 
+/** The RAE memory service (`memory.rae:`). */
+export interface RaeConfig {
+  readonly url: string;
+  /** Environment variable holding the API key. */
+  readonly apiKeyEnv: string;
+  readonly tenant: string;
+  /** Absent: the repository's folder name. */
+  readonly project?: string;
+  readonly timeoutMs: number;
+}
+
+/** Where lessons are kept and how many reach a prompt (`memory:` in model_config.yaml). */
+export interface MemoryConfig {
+  readonly backend: "embedded" | "rae";
+  /** Tokens of recalled lessons per prompt (about 4 characters per token); 0: no recall. */
+  readonly tokenBudget: number;
+  readonly rae?: RaeConfig;
+}
+
+/** The defaults of `memory:`. */
+export const DEFAULT_MEMORY: MemoryConfig = { backend: "embedded", tokenBudget: 600 };
 /** What a notification is about; a webhook may subscribe to some of them only. */
 export type NotifyEventKind = "awaiting_human" | "budget" | "batch_finished" | "anomaly";
 
@@ -232,6 +253,8 @@ export interface ModelsConfig {
   readonly limits?: PlanLimits;
   /** Absent: {@link DEFAULT_RESILIENCE}. */
   readonly resilience?: ResilienceConfig;
+  /** Absent: {@link DEFAULT_MEMORY}. */
+  readonly memory?: MemoryConfig;
   /** Absent: no notifications. */
   readonly notify?: NotifyConfig;
   /** Tasks run at once by `run --batch` and `resume` (`concurrency:`); absent: 4. */

@@ -52,13 +52,13 @@ export async function handleCodeReview(ctx: RunContext): Promise<void> {
       ctx,
       decision.model,
       {
-        ...codeReviewerPrompt(
+        ...(await codeReviewerPrompt(
           ctx,
           step,
           impl?.diff ?? "",
           impl?.summary ?? "",
           await mergeSides(ctx, step),
-        ),
+        )),
         role: "code_reviewer",
         taskId: task.id,
         stepId: step.id,

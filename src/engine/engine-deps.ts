@@ -1,4 +1,4 @@
-import type { Clock, ModelProvider, ProcessRunner, Store } from "../core/ports.js";
+import type { Clock, Memory, ModelProvider, ProcessRunner, Store } from "../core/ports.js";
 import type { EventListener } from "../core/event-listener.js";
 import type { GatePort } from "../core/gate-port.js";
 import type { WorkspacePort } from "../core/workspace-port.js";
@@ -22,4 +22,6 @@ export interface EngineDeps {
   /** Identifies this process in task leases. */
   readonly owner: string;
   readonly leaseTtlMs?: number;
+  /** Lessons of earlier tasks, recalled into planner, implementer and reviewer prompts. */
+  readonly memory?: Memory;
 }

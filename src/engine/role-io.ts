@@ -15,7 +15,11 @@ import {
   renderRepairPrompt,
   stepContextPaths,
 } from "../agents/index.js";
+import type { Lesson } from "../core/lesson.js";
 import type { Plan, PlanStep } from "../core/plan.js";
+import type { Role } from "../core/task.js";
+import { DEFAULT_MEMORY } from "../core/project-config.js";
+import { recallLessons } from "../memory/index.js";
 import type { RunContext } from "./step-context.js";
 
 export interface Prompt {
@@ -27,6 +31,55 @@ function currentPlan(ctx: RunContext): Plan {
   const plan = ctx.recorder.view.plan;
   if (!plan) throw new Error(`task ${ctx.task.id} has no plan yet`);
   return plan;
+}
+
+/**
+ * Lessons of earlier tasks for one call, recorded as a `memory.recalled` event just before it.
+ * None without a memory or with a zero budget; a failing memory never stops the task.
+ */
+async function lessonsFor(
+  ctx: RunContext,
+  role: Role,
+  about: { text: string; files: readonly string[]; stepId?: string },
+): Promise<Lesson[]> {
+  const memory = ctx.deps.memory;
+  const budget = (ctx.deps.config.models.memory ?? DEFAULT_MEMORY).tokenBudget;
+  if (!memory || budget <= 0) return [];
+  const stepId = about.stepId === undefined ? {} : { stepId: about.stepId };
+  try {
+    const recalled = await recallLessons(memory, {
+      text: about.text,
+      repository: ctx.task.repo,
+      files: about.files,
+      budgetTokens: budget,
+      now: ctx.deps.clock.now(),
+    });
+    // Lessons of this very task are not news to it.
+    const lessons = recalled.lessons.filter((l) => l.taskId !== ctx.task.id);
+    await ctx.recorder.record({
+      type: "memory.recalled",
+      role,
+      ...stepId,
+      lessons: lessons.map((l) => ({ id: l.id, title: l.title })),
+      source: recalled.source,
+      ...(recalled.fallbackReason === undefined ? {} : { fallbackReason: recalled.fallbackReason }),
+    });
+    return lessons;
+  } catch (error) {
+    await ctx.recorder.record({
+      type: "memory.recalled",
+      role,
+      ...stepId,
+      lessons: [],
+      source: memory.name,
+      fallbackReason: `memory unavailable: ${error instanceof Error ? error.message : String(error)}`,
+    });
+    return [];
+  }
+}
+
+function stepText(step: PlanStep): string {
+  return `${step.type} ${step.description}`;
 }
 
 /** The planner's prompt for a round: the task, the worktree, context files, policies, findings. */
@@ -46,7 +99,12 @@ export async function plannerPrompt(ctx: RunContext, round: number): Promise<Pro
   ]);
   const feedback = view.planFeedback ?? "";
   const revise = round > 1 || feedback !== "";
+  const lessons = await lessonsFor(ctx, "planner", {
+    text: `${ctx.task.area} ${ctx.task.goal}`,
+    files: ctx.task.contextFiles,
+  });
   return renderPlannerPrompt({
+    lessons,
     task: ctx.task,
     repository: { status, tree },
     context,
@@ -91,7 +149,13 @@ export async function implementerPrompt(
     tokenBudget: ctx.deps.config.quality.contextTokenBudget,
   });
   const stepState = ctx.recorder.view.steps.find((s) => s.id === step.id);
+  const lessons = await lessonsFor(ctx, "implementer", {
+    text: `${ctx.task.area} ${ctx.task.goal} ${stepText(step)}`,
+    files: stepContextPaths(step),
+    stepId: step.id,
+  });
   return renderImplementerPrompt({
+    lessons,
     task: ctx.task,
     plan: currentPlan(ctx),
     step,
@@ -103,15 +167,21 @@ export async function implementerPrompt(
 }
 
 /** The code reviewer's prompt for a step's change. */
-export function codeReviewerPrompt(
+export async function codeReviewerPrompt(
   ctx: RunContext,
   step: PlanStep,
   diff: string,
   summary: string,
   merge?: CodeReviewerInput["merge"],
-): Prompt {
+): Promise<Prompt> {
   const stepState = ctx.recorder.view.steps.find((s) => s.id === step.id);
+  const lessons = await lessonsFor(ctx, "code_reviewer", {
+    text: `${ctx.task.area} ${ctx.task.goal} ${stepText(step)}`,
+    files: [...step.files_to_modify, ...step.files_to_create],
+    stepId: step.id,
+  });
   return renderCodeReviewerPrompt({
+    lessons,
     task: ctx.task,
     plan: currentPlan(ctx),
     step,

@@ -296,6 +296,22 @@ export function logEntryFor(
     case "effect.started":
     case "effect.finished":
       return entry("debug", `${b.type} ${b.effect} ${b.key}`, { effect: b.effect, key: b.key });
+    case "memory.recalled":
+      return entry(
+        b.fallbackReason === undefined ? "info" : "warn",
+        `Memory: ${b.lessons.length} lesson(s) recalled for ${b.role} from ${b.source}` +
+          (b.lessons.length ? `: ${b.lessons.map((l) => l.title).join("; ")}` : "") +
+          (b.fallbackReason === undefined ? "" : ` (${b.fallbackReason})`),
+        { role: b.role, lessons: b.lessons.map((l) => l.id), source: b.source },
+      );
+    case "memory.stored":
+      return entry(
+        b.error === undefined ? "info" : "warn",
+        `Memory: ${b.lessons.length} lesson(s) remembered in ${b.backend}` +
+          (b.queued ? `, ${b.queued} queued for retry` : "") +
+          (b.error === undefined ? "" : ` (${b.error})`),
+        { lessons: b.lessons, backend: b.backend, queued: b.queued, delivered: b.delivered },
+      );
     case "notification":
       return entry(
         b.ok ? "info" : "warn",

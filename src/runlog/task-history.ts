@@ -35,7 +35,14 @@ export interface StepHistory {
 export interface Milestone {
   readonly at: number;
   readonly stepId: string | undefined;
-  readonly kind: "escalated" | "human decision" | "failed" | "aborted" | "note";
+  readonly kind:
+    | "escalated"
+    | "human decision"
+    | "failed"
+    | "aborted"
+    | "note"
+    | "lessons recalled"
+    | "lessons remembered";
   readonly text: string;
 }
 
@@ -145,6 +152,30 @@ function applyEvent(h: TaskHistory, e: StoredEvent, stepId: string | undefined):
       break;
     case "note":
       h.milestones.push({ at: e.at, stepId, kind: "note", text: `${b.level}: ${b.message}` });
+      break;
+    case "memory.recalled":
+      if (b.lessons.length > 0 || b.fallbackReason !== undefined) {
+        h.milestones.push({
+          at: e.at,
+          stepId: b.stepId ?? stepId,
+          kind: "lessons recalled",
+          text:
+            `for the ${b.role} from ${b.source}: ` +
+            (b.lessons.map((l) => `${l.id} (${l.title})`).join("; ") || "none") +
+            (b.fallbackReason === undefined ? "" : ` — ${b.fallbackReason}`),
+        });
+      }
+      break;
+    case "memory.stored":
+      h.milestones.push({
+        at: e.at,
+        stepId,
+        kind: "lessons remembered",
+        text:
+          `${b.lessons.length} in ${b.backend}` +
+          (b.queued > 0 ? `, ${b.queued} queued for retry` : "") +
+          (b.error === undefined ? "" : ` — ${b.error}`),
+      });
       break;
     case "github": {
       const where =

@@ -45,11 +45,16 @@ function rawExec(path: string, statements: string): void {
 }
 
 const ALL_VERSIONS = MIGRATIONS.map((m) => m.version);
+const FTS_TABLES = ["config", "content", "data", "docsize", "idx"].map((t) => `lessons_fts_${t}`);
 const TABLES = [
   "budget_ledger",
   "child_processes",
   "events",
   "leases",
+  "lessons",
+  "lessons_fts",
+  ...FTS_TABLES,
+  "memory_outbox",
   "runs",
   "schema_migrations",
   "sqlite_sequence",

@@ -122,6 +122,37 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 4,
+    description: "lessons (memory) with full-text search, and the outbox of a remote memory",
+    async up(db) {
+      await db.schema
+        .createTable("lessons")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("repository", "text", (c) => c.notNull())
+        .addColumn("task_id", "text", (c) => c.notNull())
+        .addColumn("created_at", "integer", (c) => c.notNull())
+        .addColumn("body", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("lessons_repository_created")
+        .on("lessons")
+        .columns(["repository", "created_at"])
+        .execute();
+      // A plain FTS5 table keyed by id (contentless-delete is newer than some SQLite builds).
+      await sql`create virtual table lessons_fts using fts5(id unindexed, text, tokenize = 'porter unicode61')`.execute(
+        db,
+      );
+      await db.schema
+        .createTable("memory_outbox")
+        .addColumn("lesson_id", "text", (c) => c.primaryKey())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull())
+        .addColumn("next_at", "integer", (c) => c.notNull())
+        .addColumn("last_error", "text")
+        .execute();
+    },
+  },
 ];
 
 /** The schema version this code writes. */

@@ -66,6 +66,24 @@ export interface SchemaMigrationsTable {
   readonly applied_at: number;
 }
 
+/** `lessons`: the embedded memory; `body` is a {@link Lesson} as JSON. */
+export interface LessonsTable {
+  readonly id: string;
+  readonly repository: string;
+  readonly task_id: string;
+  readonly created_at: number;
+  readonly body: string;
+}
+
+/** `memory_outbox`: lessons waiting to be written to a remote memory (RAE). */
+export interface MemoryOutboxTable {
+  readonly lesson_id: string;
+  readonly body: string;
+  readonly attempts: number;
+  readonly next_at: number;
+  readonly last_error: string | null;
+}
+
 /** The state database as Kysely sees it. */
 export interface StoreDatabase {
   tasks: TasksTable;
@@ -75,4 +93,6 @@ export interface StoreDatabase {
   budget_ledger: BudgetLedgerTable;
   child_processes: ChildProcessesTable;
   schema_migrations: SchemaMigrationsTable;
+  lessons: LessonsTable;
+  memory_outbox: MemoryOutboxTable;
 }

@@ -377,7 +377,7 @@ async function createPrivateFile(path: string): Promise<void> {
   }
 }
 
-function configureConnection(sqlite: Database.Database, path: string): void {
+export function configureConnection(sqlite: Database.Database, path: string): void {
   // busy_timeout first: switching a new file to WAL needs the write lock.
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const mode: unknown = sqlite.pragma("journal_mode = WAL", { simple: true });

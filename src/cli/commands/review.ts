@@ -9,6 +9,7 @@ import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, outputFor } from "../context.js";
 import { hasStateAt, locateState, openStore } from "../state-store.js";
 import type { Output } from "../output.js";
+import { rememberTask } from "../../memory/index.js";
 import { openProject } from "../project.js";
 import type { OpenProject } from "../project.js";
 
@@ -77,18 +78,21 @@ async function ask(
 }
 
 /** Records a human decision on a task awaiting review (and rolls back on abort). */
-export function decide(
+export async function decide(
   project: OpenProject,
   taskId: string,
   decision: HumanDecision,
   feedback?: string,
 ): Promise<TaskView> {
-  return decideOnTask(
+  const view = await decideOnTask(
     { engine: project.engine(), store: project.store, tasks: project.config.tasks },
     taskId,
     decision,
     feedback,
   );
+  // The human's decision is a lesson in itself, remembered at once.
+  await rememberTask(project.store, project.memory, taskId, null, Date.now());
+  return view;
 }
 
 /** Tasks awaiting a human; reads the state database only if there is one (creates nothing). */

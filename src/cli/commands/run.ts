@@ -5,6 +5,7 @@ import { TERMINAL_STATES } from "../../core/state-machine.js";
 import type { TaskOutcome } from "../../engine/engine.js";
 import type { BacklogResult } from "../../scheduler/backlog.js";
 import { runBatch } from "../../scheduler/batch.js";
+import type { TaskRunner } from "../../scheduler/batch.js";
 import { dependencyOrder } from "../../scheduler/readiness.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, outputFor } from "../context.js";
@@ -13,6 +14,7 @@ import type { Output } from "../output.js";
 import { openProject } from "../project.js";
 import type { OpenProject } from "../project.js";
 import { startObservers } from "../observers.js";
+import { LESSON_STATES, rememberTask } from "../../memory/index.js";
 import { progressListener } from "../progress.js";
 import { ProgressBoard } from "../progress-board.js";
 
@@ -106,7 +108,7 @@ export async function runTasks(
     result = await runBatch({
       tasks,
       jobs: options.jobs,
-      engine,
+      engine: rememberingLessons(project, engine),
       taskView: (id) => project.taskView(id),
       allTaskIds: project.config.tasks.map((t) => t.id),
       runId: run.id,
@@ -180,6 +182,19 @@ async function registerTasks(
     await project.store.saveTask(task);
     await project.store.append(task.id, runId, { type: "task.registered", task });
   }
+}
+
+/** The engine, with each finished task's lessons handed to the memory (docs/MEMORY.md). */
+function rememberingLessons(project: OpenProject, engine: TaskRunner): TaskRunner {
+  return {
+    runTask: async (task, runId, signal, options) => {
+      const outcome = await engine.runTask(task, runId, signal, options);
+      if (LESSON_STATES.has(outcome.status)) {
+        await rememberTask(project.store, project.memory, task.id, runId, Date.now());
+      }
+      return outcome;
+    },
+  };
 }
 
 function messageOf(error: unknown): string {
