@@ -43,6 +43,7 @@ describe("commands load only when a command line needs them", () => {
       "abort",
       "export",
       "log",
+      "memory",
       "estimate",
       "report",
       "serve",
