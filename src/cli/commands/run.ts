@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { ExitCode, UserError, exitCodeFor } from "../../core/errors.js";
+import type { EventListener } from "../../core/event-listener.js";
+import { TaskRecorder } from "../../engine/task-recorder.js";
 import type { Task } from "../../core/task.js";
 import { TERMINAL_STATES } from "../../core/state-machine.js";
 import type { TaskOutcome } from "../../engine/engine.js";
@@ -104,7 +106,7 @@ export async function runTasks(
   let failed = true;
   let result: BacklogResult<TaskOutcome> | undefined;
   try {
-    await registerTasks(project, tasks, run.id);
+    await registerTasks(project, tasks, run.id, observers.listener);
     result = await runBatch({
       tasks,
       jobs: options.jobs,
@@ -176,11 +178,14 @@ async function registerTasks(
   project: OpenProject,
   tasks: readonly Task[],
   runId: string,
+  listener: EventListener,
 ): Promise<void> {
   for (const task of tasks) {
     if ((await project.taskView(task.id)).updatedAt !== undefined) continue;
     await project.store.saveTask(task);
-    await project.store.append(task.id, runId, { type: "task.registered", task });
+    // Through a recorder, so progress, logs and telemetry see the registration like any event.
+    const recorder = await TaskRecorder.open(project.store, task.id, runId, listener);
+    await recorder.record({ type: "task.registered", task });
   }
 }
 
