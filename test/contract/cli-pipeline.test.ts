@@ -27,7 +27,7 @@ const SUM_FIXED = "export function sum(a, b) {\n  return a + b;\n}\n";
 const SUM_TEST = [
   'import { test } from "node:test";',
   'import assert from "node:assert/strict";',
-  'import { sum } from "./sum.mjs.js";',
+  'import { sum } from "./sum.mjs";',
   "",
   'test("sum adds", () => {',
   "  assert.equal(sum(2, 3), 5);",

@@ -27,7 +27,7 @@ const GREET_FIXED = 'export function greet(name) {\n  return "Hello " + name;\n}
 const GREET_TEST = [
   'import { test } from "node:test";',
   'import assert from "node:assert/strict";',
-  'import { greet } from "./greet.mjs.js";',
+  'import { greet } from "./greet.mjs";',
   "",
   'test("greet says hello", () => {',
   '  assert.equal(greet("Ada"), "Hello Ada");',
