@@ -75,13 +75,15 @@ export function describeEvent(e: StoredEvent, view: TaskView, out: Output): stri
 export function progressListener(out: Output): EventListener {
   return (event, view) => {
     if (out.json) {
+      const body = event.body;
       out.emit({
+        ...(body.type === "task.registered" ? { type: body.type, definition: body.task } : body),
+        // Every line names its task by id (a registration's definition is under `definition`).
         seq: event.seq,
         task: event.taskId,
         run: event.runId,
         at: new Date(event.at).toISOString(),
         state: view.status,
-        ...event.body,
       });
       return;
     }
