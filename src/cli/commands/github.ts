@@ -22,6 +22,7 @@ import { githubSettings, openGithub, taskSource } from "../github-wiring.js";
 import type { Output } from "../output.js";
 import { openProject } from "../project.js";
 import type { OpenProject } from "../project.js";
+import { decide } from "./review.js";
 import { runTasks } from "./run.js";
 
 interface ImportFlags extends GlobalOptions {
@@ -189,7 +190,7 @@ async function runAction(
       if (!task) return ExitCode.ok;
       const gh = await openGithub(project, ctx.env, null, githubSettings(project, ctx.env), out);
       const outcome = await applyComment(gh, task, found.comment, (t, d, f) =>
-        project.engine().decide(t, d, f),
+        decide(project, t.id, d, f),
       );
       out.out(`${task.id}: /orchestrator command ${outcome}`);
       if (outcome !== "accepted") return ExitCode.ok;
@@ -272,7 +273,7 @@ export function registerGithub(program: Command, ctx: CliContext): void {
       try {
         const gh = await openGithub(project, ctx.env, null, undefined, out);
         const polled = await pollDecisions(gh, project.config.tasks, (t, d, f) =>
-          project.engine().decide(t, d, f),
+          decide(project, t.id, d, f),
         );
         if (!out.json)
           out.out(`decisions from GitHub: ${polled.accepted} applied, ${polled.refused} refused`);

@@ -2,7 +2,6 @@ import type { Command } from "commander";
 import { UserError } from "../../core/errors.js";
 import { systemClock } from "../../core/ports.js";
 import { pickBaseline } from "../../report/report.js";
-import { decideOnTask } from "../../engine/human-decision.js";
 import { startDashboard } from "../../web/index.js";
 import type { DashboardActions, DashboardDeps } from "../../web/index.js";
 import {
@@ -16,6 +15,7 @@ import { findRepoRoot, outputFor } from "../context.js";
 import type { Output } from "../output.js";
 import { openProject } from "../project.js";
 import type { OpenProject } from "../project.js";
+import { decide } from "./review.js";
 import { runTasks } from "./run.js";
 
 interface ServeOptions extends GlobalOptions {
@@ -42,12 +42,7 @@ function dashboardActions(
 ): DashboardActions {
   return {
     review: async (taskId, decision, feedback) => {
-      const view = await decideOnTask(
-        { engine: project.engine(), store: project.store, tasks: project.config.tasks },
-        taskId,
-        decision,
-        feedback,
-      );
+      const view = await decide(project, taskId, decision, feedback);
       out.out(`${taskId}: ${decision} recorded from the dashboard; now ${view.status}`);
       return { state: view.status };
     },
@@ -91,7 +86,7 @@ function githubWebhook(
             if (!task) return undefined;
             const gh = await openGithub(project, ctx.env, null, config, out);
             const outcome = await applyComment(gh, task, comment, (t, d, f) =>
-              project.engine().decide(t, d, f),
+              decide(project, t.id, d, f),
             );
             if (outcome === "accepted" && (await project.taskView(task.id)).status !== "ABORTED") {
               actions.resume(task.id);
