@@ -1,0 +1,233 @@
+import type { LiveExit, LiveProcess, LiveProcessLauncher } from "../../../core/live-process.js";
+import type { ModelRequest, ModelResponse, ProcessResult } from "../../../core/ports.js";
+import type { ModelSpec } from "../../../core/project-config.js";
+import { ProviderError } from "../../../core/provider-errors.js";
+import { processFailure, tail, unstructuredFailure } from "../cli-failure.js";
+import {
+  SessionStartError,
+  type SessionConnection,
+  type SessionLaunch,
+  type SessionProtocol,
+} from "./session-protocol.js";
+
+/** The CLI process of a session exited. */
+class SessionExitedError extends Error {
+  constructor(readonly exit: LiveExit) {
+    super(`the session process exited (code ${String(exit.exitCode)})`);
+    this.name = "SessionExitedError";
+  }
+}
+
+type Outcome =
+  | { readonly type: "done"; readonly value: Awaited<ReturnType<SessionConnection["ask"]>> }
+  | { readonly type: "exited"; readonly exit: LiveExit }
+  | { readonly type: "timeout" }
+  | { readonly type: "aborted" }
+  | { readonly type: "failed"; readonly error: unknown };
+
+/** Everything the CLI is started with: requests with the same key may share the process. */
+export function sessionKey(
+  binary: string,
+  launch: SessionLaunch,
+  cwd: string,
+  env: Readonly<Record<string, string>>,
+): string {
+  return JSON.stringify([binary, launch.args, cwd, Object.entries(env).sort()]);
+}
+
+/**
+ * One running CLI in its session mode, serving one call at a time. Each call is a fresh
+ * conversation with the same prompt, limits and failure classes as one process per call: a call
+ * past the model's timeout kills the process group (the session is then dead), a call whose
+ * process exits mid-way fails like a process that exited.
+ */
+export class CliSession {
+  private readonly process: LiveProcess;
+  private readonly connection: SessionConnection;
+  private opened: Promise<void> | undefined;
+  private callLines: string[] = [];
+  private transcript: string[] = [];
+  private spoke = false;
+  private calls = 0;
+  busy = false;
+
+  constructor(
+    launcher: LiveProcessLauncher,
+    private readonly spec: ModelSpec,
+    private readonly binary: string,
+    protocol: SessionProtocol,
+    launch: SessionLaunch,
+    request: ModelRequest,
+    env: Readonly<Record<string, string>>,
+  ) {
+    this.process = launcher.start(binary, launch.args, {
+      cwd: request.cwd,
+      env,
+      ...(request.track === undefined ? {} : { track: request.track }),
+    });
+    this.connection = protocol.connect(spec, {
+      send: (line) => {
+        this.transcript.push(`> ${line}`);
+        this.process.writeLine(line);
+      },
+      callResult: () => this.result({ exitCode: 0, signal: null, stderr: this.process.stderr() }),
+    });
+    this.process.onLine((line) => {
+      this.spoke = true;
+      this.callLines.push(line);
+      this.transcript.push(line);
+      this.connection.handleLine(line);
+    });
+    void this.process.exited.then((exit) => {
+      this.connection.close(new SessionExitedError(exit));
+    });
+  }
+
+  /** The process group id (the leader's pid), when it started. */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  get alive(): boolean {
+    return !this.process.done;
+  }
+
+  /**
+   * Runs one request. Throws {@link SessionStartError} when the CLI did not come up (the caller
+   * then runs the call as one process), a `ProviderError` when the call failed.
+   */
+  async call(request: ModelRequest, timeoutMs: number): Promise<ModelResponse> {
+    const started = performance.now();
+    const first = this.calls === 0;
+    this.calls += 1;
+    this.callLines = [];
+    this.transcript = [];
+    const outcome = await this.run(request, timeoutMs);
+    request.signal?.throwIfAborted();
+    const transcript = this.transcript.join("\n");
+    switch (outcome.type) {
+      case "timeout": {
+        const exit = await this.process.exited;
+        throw (
+          processFailure(this.spec, this.binary, this.result({ ...exit, timedOut: true }), {
+            packageName: "",
+            timeoutMs,
+          }) ?? new ProviderError("timeout", this.spec.name, "timed out")
+        );
+      }
+      case "aborted":
+        await this.process.kill();
+        request.signal?.throwIfAborted();
+        throw new ProviderError("nonzero_exit", this.spec.name, "the call was aborted");
+      case "exited":
+        if (first && !this.spoke) {
+          throw new SessionStartError(
+            `${this.binary} exited with code ${String(outcome.exit.exitCode)} before answering: ` +
+              (tail(outcome.exit.stderr) || "no output"),
+          );
+        }
+        throw unstructuredFailure(
+          this.spec,
+          this.binary,
+          this.result(outcome.exit),
+          "its session ended mid-call",
+        );
+      case "failed":
+        if (outcome.error instanceof SessionStartError) throw outcome.error;
+        throw new SessionStartError(`${this.binary} session failed: ${String(outcome.error)}`, {
+          cause: outcome.error,
+        });
+      case "done":
+        break;
+    }
+    const answer = outcome.value;
+    if (answer instanceof ProviderError) throw answer;
+    return {
+      text: answer.text,
+      usage: answer.usage,
+      ...(answer.costUsd === undefined ? {} : { costUsd: answer.costUsd }),
+      modelId: answer.modelId ?? this.spec.model,
+      durationMs: performance.now() - started,
+      transcript,
+    };
+  }
+
+  /** Ends the session: stdin closed, SIGTERM, then SIGKILL to its group. */
+  async stop(): Promise<void> {
+    await this.process.stop();
+  }
+
+  private async run(request: ModelRequest, timeoutMs: number): Promise<Outcome> {
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const stops: Promise<Outcome>[] = [
+      this.process.exited.then((exit) => ({ type: "exited", exit }) as const),
+    ];
+    if (timeoutMs > 0) {
+      stops.push(
+        new Promise((resolve) => {
+          timer = setTimeout(() => {
+            resolve({ type: "timeout" });
+          }, timeoutMs);
+        }),
+      );
+    }
+    const signal = request.signal;
+    if (signal) {
+      stops.push(
+        new Promise((resolve) => {
+          onAbort = () => {
+            resolve({ type: "aborted" });
+          };
+          if (signal.aborted) onAbort();
+          else signal.addEventListener("abort", onAbort, { once: true });
+        }),
+      );
+    }
+    const work = (async (): Promise<Outcome> => {
+      try {
+        this.opened ??= this.connection.open();
+        await this.opened;
+      } catch (error) {
+        if (error instanceof SessionExitedError) return { type: "exited", exit: error.exit };
+        return { type: "failed", error };
+      }
+      try {
+        return { type: "done", value: await this.connection.ask(request) };
+      } catch (error) {
+        if (error instanceof SessionExitedError) return { type: "exited", exit: error.exit };
+        return { type: "failed", error };
+      }
+    })();
+    try {
+      const outcome = await Promise.race([work, ...stops]);
+      // A call that ran out of time leaves the CLI mid-turn: the session cannot be reused.
+      if (outcome.type === "timeout") await this.process.stop();
+      // An exit reported while the answer was being read: the answer wins when it is complete.
+      if (outcome.type === "exited") {
+        const late = await Promise.race([work, Promise.resolve(undefined)]);
+        if (late?.type === "done") return late;
+      }
+      return outcome;
+    } finally {
+      if (timer) clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  private result(fields: {
+    exitCode: number | null;
+    signal: NodeJS.Signals | null;
+    stderr: string;
+    timedOut?: boolean;
+  }): ProcessResult {
+    return {
+      exitCode: fields.exitCode,
+      signal: fields.signal,
+      timedOut: fields.timedOut ?? false,
+      durationMs: 0,
+      stdout: this.callLines.join("\n"),
+      stderr: fields.stderr,
+    };
+  }
+}
