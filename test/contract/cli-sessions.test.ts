@@ -80,6 +80,16 @@ const cases = [
 ] as const;
 
 /** Records the children the provider starts, as the engine's store tracker would. */
+/** The provider a CLI model gets by default: the session one. */
+function sessionProvider(
+  spec: ModelSpec,
+  kind: "claude-cli" | "gemini-cli" | "codex-cli",
+): SessionCliProvider {
+  const provider = createCliProvider(spec, kind);
+  if (!(provider instanceof SessionCliProvider)) throw new Error("not in session mode");
+  return provider;
+}
+
 class Tracker implements ChildTracker {
   readonly starts: SpawnedChild[] = [];
   readonly ends: SpawnedChild[] = [];
@@ -110,9 +120,7 @@ describe.each(cases)("%s in session mode", (name, provider, model) => {
   }
 
   it("answers three calls of one task and role through one process, each on its own", async () => {
-    const cli = createCliProvider(spec(), provider);
-    expect(cli).toBeInstanceOf(SessionCliProvider);
-    const session = cli as SessionCliProvider;
+    const session = sessionProvider(spec(), provider);
     const tracker = new Tracker();
     const cwd = await mkdtemp(join(tmpdir(), `session-${name}-`));
     const request = (
@@ -169,7 +177,7 @@ describe.each(cases)("%s in session mode", (name, provider, model) => {
   }, 300_000);
 
   it("edits files in agent mode through the session", async () => {
-    const cli = createCliProvider(spec(), provider) as SessionCliProvider;
+    const cli = sessionProvider(spec(), provider);
     const cwd = await mkdtemp(join(tmpdir(), `session-agent-${name}-`));
     const tracker = new Tracker();
     const response = await cli.complete({
