@@ -116,7 +116,6 @@ export class CliSession {
         );
       }
       case "aborted":
-        await this.process.kill();
         request.signal?.throwIfAborted();
         throw new ProviderError("nonzero_exit", this.spec.name, "the call was aborted");
       case "exited":
@@ -201,8 +200,10 @@ export class CliSession {
     })();
     try {
       const outcome = await Promise.race([work, ...stops]);
-      // A call that ran out of time leaves the CLI mid-turn: the session cannot be reused.
+      // A call that ran out of time or was aborted leaves the CLI mid-turn: the session cannot
+      // be reused, and nothing it started may go on writing into the worktree.
       if (outcome.type === "timeout") await this.process.stop();
+      if (outcome.type === "aborted") await this.process.kill();
       // An exit reported while the answer was being read: the answer wins when it is complete.
       if (outcome.type === "exited") {
         const late = await Promise.race([work, Promise.resolve(undefined)]);

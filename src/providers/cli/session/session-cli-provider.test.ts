@@ -139,6 +139,20 @@ describe("SessionCliProvider", () => {
     await provider.endTask("T-1");
   }, 60_000);
 
+  it("kills the session's group when the call is aborted", async () => {
+    const { provider, tracker, request } = fake("hang");
+    const controller = new AbortController();
+    setTimeout(() => {
+      controller.abort(new Error("interrupted"));
+    }, 500);
+    const call = provider.complete({ ...request("first"), signal: controller.signal });
+    await expect(call).rejects.toThrow("interrupted");
+    const child = tracker.starts[0];
+    expect(child).toBeDefined();
+    if (child) expect(liveGroupMembers(child.pgid)).toEqual([]);
+    expect(provider.sessionCount("T-1")).toBe(0);
+  }, 60_000);
+
   it("fails a call whose session dies mid-way like a process that exited", async () => {
     const { provider, request } = fake("die");
     const error = await provider.complete(request("first")).catch((e: unknown) => e);
