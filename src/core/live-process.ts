@@ -25,6 +25,8 @@ export interface LiveProcess {
   readonly done: boolean;
   /** What it printed on stderr so far (the tail). */
   stderr(): string;
+  /** Characters printed on stdout so far (a caller caps what one request may print). */
+  stdoutChars(): number;
   /** Closes stdin, sends SIGTERM to the group, then SIGKILL after a grace period; awaits the exit. */
   stop(): Promise<LiveExit>;
   /** SIGKILL to the whole group at once; awaits the exit. */

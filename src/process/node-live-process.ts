@@ -52,6 +52,7 @@ export class NodeLiveProcessLauncher implements LiveProcessLauncher {
       ? release(child, track, command)
       : Promise.resolve(undefined);
     let stderr = "";
+    let stdoutChars = 0;
     let done = false;
     const listeners: ((line: string) => void)[] = [];
     const splitter = new LineSplitter();
@@ -61,6 +62,7 @@ export class NodeLiveProcessLauncher implements LiveProcessLauncher {
     child.stdout.setEncoding("utf8");
     child.stderr.setEncoding("utf8");
     child.stdout.on("data", (chunk: string) => {
+      stdoutChars += chunk.length;
       emit(splitter.push(chunk));
     });
     child.stderr.on("data", (chunk: string) => {
@@ -117,6 +119,7 @@ export class NodeLiveProcessLauncher implements LiveProcessLauncher {
         return done;
       },
       stderr: () => stderr,
+      stdoutChars: () => stdoutChars,
       stop: () => {
         if (done) return exited;
         child.stdin.end();
@@ -147,6 +150,7 @@ function exitedProcess(exit: LiveExit): LiveProcess {
     exited,
     done: true,
     stderr: () => exit.stderr,
+    stdoutChars: () => 0,
     stop: () => exited,
     kill: () => exited,
   };

@@ -1,4 +1,5 @@
 import type { LiveExit, LiveProcess, LiveProcessLauncher } from "../../../core/live-process.js";
+import { MAX_OUTPUT_CHARS } from "../../../core/ports.js";
 import type { ModelRequest, ModelResponse, ProcessResult } from "../../../core/ports.js";
 import type { ModelSpec } from "../../../core/project-config.js";
 import { ProviderError } from "../../../core/provider-errors.js";
@@ -23,6 +24,7 @@ type Outcome =
   | { readonly type: "exited"; readonly exit: LiveExit }
   | { readonly type: "timeout" }
   | { readonly type: "aborted" }
+  | { readonly type: "too_long" }
   | { readonly type: "failed"; readonly error: unknown };
 
 /** Everything the CLI is started with: requests with the same key may share the process. */
@@ -48,6 +50,9 @@ export class CliSession {
   private callLines: string[] = [];
   private transcript: string[] = [];
   private spoke = false;
+  /** stdout characters before the current call; more than the cap in one call ends it. */
+  private callStart = 0;
+  private tooLong: (() => void) | undefined;
   private calls = 0;
   busy = false;
 
@@ -74,6 +79,10 @@ export class CliSession {
     });
     this.process.onLine((line) => {
       this.spoke = true;
+      if (this.process.stdoutChars() - this.callStart > MAX_OUTPUT_CHARS) {
+        this.tooLong?.();
+        return;
+      }
       this.callLines.push(line);
       this.transcript.push(line);
       this.connection.handleLine(line);
@@ -102,6 +111,7 @@ export class CliSession {
     this.calls += 1;
     this.callLines = [];
     this.transcript = [];
+    this.callStart = this.process.stdoutChars();
     const outcome = await this.run(request, timeoutMs);
     request.signal?.throwIfAborted();
     const transcript = this.transcript.join("\n");
@@ -113,6 +123,16 @@ export class CliSession {
             packageName: "",
             timeoutMs,
           }) ?? new ProviderError("timeout", this.spec.name, "timed out")
+        );
+      }
+      case "too_long": {
+        const cap = String(MAX_OUTPUT_CHARS / (1024 * 1024));
+        throw new ProviderError(
+          "malformed_output",
+          this.spec.name,
+          `${this.binary} printed more than the ${cap} MiB output cap in one call; its session ` +
+            `was stopped and its answer could not be read`,
+          { detail: tail(transcript, 4096) },
         );
       }
       case "aborted":
@@ -171,6 +191,13 @@ export class CliSession {
         }),
       );
     }
+    stops.push(
+      new Promise((resolve) => {
+        this.tooLong = () => {
+          resolve({ type: "too_long" });
+        };
+      }),
+    );
     const signal = request.signal;
     if (signal) {
       stops.push(
@@ -203,7 +230,7 @@ export class CliSession {
       // A call that ran out of time or was aborted leaves the CLI mid-turn: the session cannot
       // be reused, and nothing it started may go on writing into the worktree.
       if (outcome.type === "timeout") await this.process.stop();
-      if (outcome.type === "aborted") await this.process.kill();
+      if (outcome.type === "aborted" || outcome.type === "too_long") await this.process.kill();
       // An exit reported while the answer was being read: the answer wins when it is complete.
       if (outcome.type === "exited") {
         const late = await Promise.race([work, Promise.resolve(undefined)]);
@@ -211,6 +238,7 @@ export class CliSession {
       }
       return outcome;
     } finally {
+      this.tooLong = undefined;
       if (timer) clearTimeout(timer);
       if (onAbort) signal?.removeEventListener("abort", onAbort);
     }
