@@ -1,0 +1,45 @@
+import { Document } from "yaml";
+import type { ProposeResult } from "./propose-work.js";
+import { evidenceComment } from "./propose-work.js";
+
+/** The proposals as the tasks.yaml entries `--write` would append, evidence as comments. */
+export function proposalsYaml(result: ProposeResult): string {
+  const doc = new Document(
+    result.proposals.map((p) => ({
+      id: p.id,
+      goal: p.goal,
+      risk: p.risk,
+      area: p.area,
+      ...(p.context_files.length === 0 ? {} : { context_files: p.context_files }),
+      ...(p.constraints.length === 0 ? {} : { constraints: p.constraints }),
+    })),
+  );
+  const items = doc.contents;
+  if (items !== null && "items" in items) {
+    items.items.forEach((node, i) => {
+      const p = result.proposals[i];
+      if (p !== undefined && node !== null && typeof node === "object" && "commentBefore" in node)
+        node.commentBefore = evidenceComment(p);
+    });
+  }
+  return doc.toString({ lineWidth: 100 });
+}
+
+/** One line on what was analysed: HEAD's baseline, the comments, the history. */
+export function analysisSummary(result: ProposeResult): string {
+  const count = (kind: string): number => result.findings.filter((f) => f.kind === kind).length;
+  const base =
+    result.sha === undefined
+      ? "no commit"
+      : `HEAD ${result.sha.slice(0, 10)} (gate baseline: ${
+          result.baselineChecks.length === 0 ? "no check with reports" : result.baselineChecks.join(", ")
+        })`;
+  const parts = [
+    `${count("failing-test")} failing tests`,
+    `${count("warnings")} files with warnings`,
+    `${count("low-coverage")} files under ${result.coverageTarget}% coverage`,
+    `${count("todo")} TODO/FIXME/XXX comments`,
+    `${count("task-history")} failed or escalated tasks`,
+  ];
+  return `analysed ${base}: ${parts.join(", ")}`;
+}
