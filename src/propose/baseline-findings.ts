@@ -91,7 +91,9 @@ export interface BaselineFindingsOptions {
  * The gate's baseline of `sha` (read from the cache, or run in a detached worktree as the gate
  * does before comparing a change) turned into findings.
  */
-export async function baselineFindings(options: BaselineFindingsOptions): Promise<BaselineFindings> {
+export async function baselineFindings(
+  options: BaselineFindingsOptions,
+): Promise<BaselineFindings> {
   const checks = prewarmChecks(options.quality);
   if (checks.length === 0) return { sha: options.sha, checks: [], findings: [] };
   const baseline = await ensureBaseline({

@@ -29,11 +29,11 @@ function listed(names: readonly string[], max = 5): string {
 }
 
 function failingTestProposals(findings: readonly FailingTestFinding[]): Proposal[] {
-  return groupBy(findings, (f) => f.file ?? f.check).map(([where, tests]) => {
+  return groupBy(findings, (f) => f.file ?? `check ${f.check}`).map(([where, tests]) => {
     const file = tests[0]?.file;
     return {
-      id: `fix-tests-${slugOf(where)}`,
-      goal: `Make the failing tests in ${where} pass again: ${listed(tests.map((t) => t.test))}. Fix the code under test unless the test itself is wrong.`,
+      id: `fix-tests-${slugOf(file ?? tests[0]?.check ?? where)}`,
+      goal: `Make the failing tests ${file === undefined ? "of" : "in"} ${where} pass again: ${listed(tests.map((t) => t.test))}. Fix the code under test unless the test itself is wrong.`,
       risk: "medium",
       area: file === undefined ? "tests" : areaOf(file),
       context_files: file === undefined ? [] : [file],

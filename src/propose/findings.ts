@@ -53,11 +53,7 @@ export interface TaskHistoryFinding {
 
 /** Something on HEAD or in the history that may be worth a task. */
 export type Finding =
-  | FailingTestFinding
-  | WarningsFinding
-  | CoverageFinding
-  | TodoFinding
-  | TaskHistoryFinding;
+  FailingTestFinding | WarningsFinding | CoverageFinding | TodoFinding | TaskHistoryFinding;
 
 /** One line saying what a finding is and where it was seen, for a proposal's evidence. */
 export function describeFinding(f: Finding): string {

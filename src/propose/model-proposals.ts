@@ -76,24 +76,24 @@ export interface ModelProposalsOptions {
  * validated, and anything malformed is returned as an error for the caller to fall back on.
  */
 export async function proposeWithModel(options: ModelProposalsOptions): Promise<ModelProposals> {
-  const { model: spec } = routeByRules(options.models, { role: "planner", risk: "medium", area: "core" });
+  const { model: spec } = routeByRules(options.models, {
+    role: "planner",
+    risk: "medium",
+    area: "core",
+  });
   const run = await options.store.startRun("propose --with-model");
   const recorder = await TaskRecorder.open(options.store, PROPOSE_LOG_ID, run.id);
   let status = "failed";
   try {
-    const call = await callModel(
-      { recorder, providerFor: options.providerFor },
-      spec,
-      {
-        role: "planner",
-        taskId: PROPOSE_LOG_ID,
-        system: SYSTEM,
-        prompt: renderPrompt(options.findings, options.limit),
-        mode: "text",
-        cwd: options.repoRoot,
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-      },
-    );
+    const call = await callModel({ recorder, providerFor: options.providerFor }, spec, {
+      role: "planner",
+      taskId: PROPOSE_LOG_ID,
+      system: SYSTEM,
+      prompt: renderPrompt(options.findings, options.limit),
+      mode: "text",
+      cwd: options.repoRoot,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
     if (!call.ok) return { ok: false, error: call.error, model: spec.name };
     const parsed = parseJsonAnswer(call.response.text, ModelAnswerSchema);
     if (!parsed.ok) return { ok: false, error: parsed.error, model: call.spec.name };
@@ -103,7 +103,11 @@ export async function proposeWithModel(options: ModelProposalsOptions): Promise<
       for (const n of task.evidence) {
         const finding = options.findings[n - 1];
         if (finding === undefined) {
-          return { ok: false, error: `task "${task.id}": evidence ${n} names no finding`, model: call.spec.name };
+          return {
+            ok: false,
+            error: `task "${task.id}": evidence ${n} names no finding`,
+            model: call.spec.name,
+          };
         }
         evidence.push(describeFinding(finding));
       }

@@ -95,7 +95,9 @@ export async function proposeWork(options: ProposeOptions): Promise<ProposeResul
     });
     baselineChecks = baseline.checks;
     if (baseline.checks.length === 0)
-      notes.push("no check has reports: in quality_rules.yaml, so the gate baseline has no findings");
+      notes.push(
+        "no check has reports: in quality_rules.yaml, so the gate baseline has no findings",
+      );
     findings.push(...baseline.findings);
   }
   findings.push(...(await historyFindings(store)));
@@ -132,7 +134,9 @@ export async function proposeWork(options: ProposeOptions): Promise<ProposeResul
   const existing = (files: readonly string[]): string[] =>
     files.filter((f) => !f.startsWith("/") && !f.includes("..") && existsSync(join(repoRoot, f)));
   proposals = withUniqueIds(
-    proposals.slice(0, options.limit).map((p) => ({ ...p, context_files: existing(p.context_files) })),
+    proposals
+      .slice(0, options.limit)
+      .map((p) => ({ ...p, context_files: existing(p.context_files) })),
     taken,
   );
   return { sha, baselineChecks, coverageTarget, findings, proposals, by, costUsd, notes };

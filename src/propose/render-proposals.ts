@@ -1,4 +1,4 @@
-import { Document } from "yaml";
+import { Document, isNode, isSeq } from "yaml";
 import type { ProposeResult } from "./propose-work.js";
 import { evidenceComment } from "./propose-work.js";
 
@@ -14,12 +14,11 @@ export function proposalsYaml(result: ProposeResult): string {
       ...(p.constraints.length === 0 ? {} : { constraints: p.constraints }),
     })),
   );
-  const items = doc.contents;
-  if (items !== null && "items" in items) {
-    items.items.forEach((node, i) => {
+  const list = doc.contents;
+  if (isSeq(list)) {
+    list.items.forEach((node, i) => {
       const p = result.proposals[i];
-      if (p !== undefined && node !== null && typeof node === "object" && "commentBefore" in node)
-        node.commentBefore = evidenceComment(p);
+      if (p !== undefined && isNode(node)) node.commentBefore = evidenceComment(p);
     });
   }
   return doc.toString({ lineWidth: 100 });
@@ -32,14 +31,18 @@ export function analysisSummary(result: ProposeResult): string {
     result.sha === undefined
       ? "no commit"
       : `HEAD ${result.sha.slice(0, 10)} (gate baseline: ${
-          result.baselineChecks.length === 0 ? "no check with reports" : result.baselineChecks.join(", ")
+          result.baselineChecks.length === 0
+            ? "no check with reports"
+            : result.baselineChecks.join(", ")
         })`;
+  const n = (kind: string, one: string, many: string): string =>
+    `${count(kind)} ${count(kind) === 1 ? one : many}`;
   const parts = [
-    `${count("failing-test")} failing tests`,
-    `${count("warnings")} files with warnings`,
-    `${count("low-coverage")} files under ${result.coverageTarget}% coverage`,
-    `${count("todo")} TODO/FIXME/XXX comments`,
-    `${count("task-history")} failed or escalated tasks`,
+    n("failing-test", "failing test", "failing tests"),
+    n("warnings", "file with warnings", "files with warnings"),
+    n("low-coverage", "file", "files") + ` under ${result.coverageTarget}% coverage`,
+    n("todo", "TODO/FIXME/XXX comment", "TODO/FIXME/XXX comments"),
+    n("task-history", "failed or escalated task", "failed or escalated tasks"),
   ];
   return `analysed ${base}: ${parts.join(", ")}`;
 }
