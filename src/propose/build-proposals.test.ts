@@ -72,7 +72,7 @@ describe("buildProposals", () => {
 
 describe("withUniqueIds", () => {
   it("never reuses an existing task's id or another proposal's", () => {
-    const [p] = buildProposals([findings[0] as Finding]);
+    const [p] = buildProposals(findings.slice(0, 1));
     if (p === undefined) throw new Error("no proposal");
     const ids = withUniqueIds([p, p, { ...p, id: "bad id!" }], [p.id, `${p.id}-2`]).map(
       (x) => x.id,

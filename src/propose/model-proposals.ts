@@ -115,8 +115,7 @@ export async function proposeWithModel(options: ModelProposalsOptions): Promise<
     }
     status = "done";
     const costUsd = recorder.events.reduce(
-      (sum, e) =>
-        sum + (e.runId === run.id && e.body.type === "model.call" ? (e.body.costUsd ?? 0) : 0),
+      (sum, e) => sum + (e.runId === run.id && e.body.type === "model.call" ? e.body.costUsd : 0),
       0,
     );
     return { ok: true, proposals, model: call.spec.name, costUsd };

@@ -124,7 +124,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   },
   {
     version: 4,
-    description: "lessons (memory) with full-text search (tsvector, GIN), and a remote memory's outbox",
+    description:
+      "lessons (memory) with full-text search (tsvector, GIN), and a remote memory's outbox",
     async up(db) {
       // `search` is what the embedded memory matches against: the lesson's words and files,
       // weighted and stemmed by the english configuration (SQLite's FTS5 uses porter).

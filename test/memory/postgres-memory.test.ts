@@ -24,7 +24,8 @@ async function query(url: string, text: string): Promise<unknown[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query(text)).rows;
+    const result = await client.query<Record<string, unknown>>(text);
+    return result.rows;
   } finally {
     await client.end();
   }
@@ -45,9 +46,7 @@ describe("embedded memory (PostgreSQL full-text search)", () => {
     expect(JSON.stringify(indexes)).toMatch(/USING gin \(search\)/);
     const again = await PostgresMemory.open(url);
     // Stemmed: "guard" finds the lesson that says "guarded".
-    expect((await again.recall({ text: "guard" })).found.map((f) => f.lesson.id)).toEqual([
-      "kept",
-    ]);
+    expect((await again.recall({ text: "guard" })).found.map((f) => f.lesson.id)).toEqual(["kept"]);
     await again.close();
   });
 

@@ -207,7 +207,9 @@ describe("orchestrator propose", () => {
         /1 failing test, 0 files with warnings, 0 files under 80% coverage, 1 TODO\/FIXME\/XXX comment, 1 failed or escalated task$/m,
       );
       expect(text.stdout).toContain("# proposed by `orchestrator propose` from:");
-      expect(text.stdout).toContain("test: test test > refuses to divide by zero fails on HEAD: Missing expected exception (RangeError).");
+      expect(text.stdout).toContain(
+        "test: test test > refuses to divide by zero fails on HEAD: Missing expected exception (RangeError).",
+      );
       expect(text.stdout).toContain("src/calc.js:2: TODO throw a RangeError when b is zero");
       expect(text.stdout).toMatch(/task T-1 was escalated \(gate_failed\)/);
       expect(text.stdout).toContain("not written: --write appends them");

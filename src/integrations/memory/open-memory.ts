@@ -41,7 +41,7 @@ export async function openMemory(options: OpenMemoryOptions): Promise<Memory> {
   if (apiKey === undefined || apiKey === "") {
     await local.close();
     throw new UserError(
-      `model_config.yaml: memory.rae: the API key variable ${rae.apiKeyEnv} is not set`,
+      `.orchestrator/model_config.yaml: memory.rae.api_key_env: expected the environment variable ${rae.apiKeyEnv} to hold the RAE API key; it is not set`,
     );
   }
   return new RaeMemory(

@@ -103,7 +103,11 @@ export class PostgresMemory implements LocalMemory {
   }
 
   async list(
-    filter: { readonly repository?: string; readonly taskId?: string; readonly limit?: number } = {},
+    filter: {
+      readonly repository?: string;
+      readonly taskId?: string;
+      readonly limit?: number;
+    } = {},
   ): Promise<Lesson[]> {
     const { rows } = await sql`
       select body from lessons

@@ -6,13 +6,7 @@ import { z } from "zod";
 import { LessonSchema } from "../../core/lesson.js";
 import type { FoundLesson, Lesson } from "../../core/lesson.js";
 import { systemClock } from "../../core/ports.js";
-import type {
-  Clock,
-  Memory,
-  MemoryQuery,
-  MemoryReadResult,
-  MemoryWriteResult,
-} from "../../core/ports.js";
+import type { Clock, MemoryQuery, MemoryReadResult, MemoryWriteResult } from "../../core/ports.js";
 import { configureConnection, migrate } from "../../store/index.js";
 import type { StoreDatabase } from "../../store/schema.js";
 import type { LocalMemory, OutboxEntry } from "./local-memory.js";
