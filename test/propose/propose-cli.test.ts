@@ -232,7 +232,7 @@ describe("orchestrator propose", () => {
       const tasksYaml = await readFile(join(repo.root, ".orchestrator", "tasks.yaml"), "utf8");
       expect(tasksYaml.startsWith(TASKS_YAML.split("\n")[0] ?? "")).toBe(true);
       expect(tasksYaml).toContain("area: core # the area comment too");
-      expect(tasksYaml).toContain("#    - src/calc.js:2: TODO throw a RangeError when b is zero");
+      expect(tasksYaml).toContain("  #   - src/calc.js:2: TODO throw a RangeError when b is zero");
       const validate = await runCli(["validate"], repo.root, repo.env);
       expect(validate.stderr).toBe("");
       expect(validate.code).toBe(0);
@@ -281,7 +281,7 @@ describe("orchestrator propose", () => {
         area: "math",
         context_files: ["src/calc.js", "test/calc.test.js"],
         evidence: [
-          expect.stringContaining("test refuses to divide by zero fails on HEAD"),
+          expect.stringContaining("refuses to divide by zero fails on HEAD"),
           "src/calc.js:2: TODO throw a RangeError when b is zero",
         ],
       });

@@ -63,7 +63,8 @@ export function registerPropose(program: Command, ctx: CliContext): void {
           if (result.proposals.length === 0) out.out("nothing to propose");
           else {
             const cost = result.by === "deterministic" ? "" : `, $${result.costUsd.toFixed(4)}`;
-            out.out(`${result.proposals.length} proposals (${result.by}${cost}):\n`);
+            const n = result.proposals.length;
+            out.out(`${n} proposal${n === 1 ? "" : "s"} (${result.by}${cost}):\n`);
             out.out(proposalsYaml(result).trimEnd());
             out.out(
               written === undefined
