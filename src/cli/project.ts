@@ -54,9 +54,11 @@ export async function openProject(
   }
   // Commands that call models check every routed model can run before anything is written.
   if (options.runsModels === true) assertModelsRunnable(config);
-  const store = await openStore(await locateState(repoRoot, env));
+  const location = await locateState(repoRoot, env);
+  const store = await openStore(location);
   const memory = await openMemory({
     statePath: stateDbPath(repoRoot),
+    databaseUrl: location.kind === "postgres" ? location.url : undefined,
     repoRoot,
     env,
     config: config.models.memory,

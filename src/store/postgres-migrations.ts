@@ -122,6 +122,34 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         .execute();
     },
   },
+  {
+    version: 4,
+    description:
+      "lessons (memory) with full-text search (tsvector, GIN), and a remote memory's outbox",
+    async up(db) {
+      // `search` is what the embedded memory matches against: the lesson's words and files,
+      // weighted and stemmed by the english configuration (SQLite's FTS5 uses porter).
+      await sql`create table lessons (
+        id text primary key,
+        repository text not null,
+        task_id text not null,
+        created_at bigint not null,
+        body text not null,
+        search tsvector not null
+      )`.execute(db);
+      await sql`create index lessons_search on lessons using gin (search)`.execute(db);
+      await sql`create index lessons_repository_created on lessons (repository, created_at)`.execute(
+        db,
+      );
+      await sql`create table memory_outbox (
+        lesson_id text primary key,
+        body text not null,
+        attempts integer not null,
+        next_at bigint not null,
+        last_error text
+      )`.execute(db);
+    },
+  },
 ];
 
 /** The PostgreSQL schema version this code writes. */

@@ -40,7 +40,7 @@ export interface PostgresStoreOptions {
  * `bigint` columns (sequence numbers, times in ms) come back as JS numbers: every value the
  * store writes is below 2^53, and the row decoders expect numbers. Per pool, not global.
  */
-function pgTypes(): pg.CustomTypesConfig {
+export function pgTypes(): pg.CustomTypesConfig {
   const types = new pg.TypeOverrides();
   types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
   return types;

@@ -76,10 +76,10 @@ describe("RAE memory over REST", () => {
     await server.start();
     now += 10 * 60_000;
     const again = await open();
-    expect(again.queued()).toBe(2);
+    expect(await again.queued()).toBe(2);
     const back = await again.recall({ text: "ZeroDivisionError" });
     expect(back.source).toBe("rae");
-    expect(again.queued()).toBe(0);
+    expect(await again.queued()).toBe(0);
     expect(
       server.memories.map((m) => (m.body.metadata.lesson as { id: string }).id).sort(),
     ).toEqual(["L1", "L2"]);

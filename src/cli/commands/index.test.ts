@@ -44,6 +44,7 @@ describe("commands load only when a command line needs them", () => {
       "export",
       "log",
       "memory",
+      "propose",
       "estimate",
       "report",
       "serve",

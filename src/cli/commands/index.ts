@@ -22,6 +22,7 @@ const COMMANDS: readonly { readonly names: readonly string[]; load(): Promise<Re
   { names: ["export"], load: async () => (await import("./export.js")).registerExport },
   { names: ["log"], load: async () => (await import("./log.js")).registerLog },
   { names: ["memory"], load: async () => (await import("./memory.js")).registerMemory },
+  { names: ["propose"], load: async () => (await import("./propose.js")).registerPropose },
   { names: ["estimate"], load: async () => (await import("./estimate.js")).registerEstimate },
   { names: ["report"], load: async () => (await import("./report.js")).registerReport },
   { names: ["serve"], load: async () => (await import("./serve.js")).registerServe },

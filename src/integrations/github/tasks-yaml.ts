@@ -49,9 +49,24 @@ function sameValue(a: unknown, b: unknown): boolean {
  * changed; an id already in the file is never added twice. Comments and other tasks are kept.
  * The file is replaced atomically and only when something changed.
  */
-export async function mergeImportedTasks(
+export function mergeImportedTasks(
   path: string,
   tasks: readonly ImportedTask[],
+): Promise<TasksFileChange> {
+  return mergeTasks(path, tasks, OWNED);
+}
+
+/**
+ * Adds `tasks` to tasks.yaml, or updates the `owned` fields of an entry with the same id; an
+ * empty list is left out. `comment(id)` is written above an added entry (e.g. where it came
+ * from). Comments, formatting and other tasks are kept; the file is replaced atomically and
+ * only when something changed.
+ */
+export async function mergeTasks<T extends { readonly id: string }>(
+  path: string,
+  tasks: readonly T[],
+  owned: readonly (keyof T & string)[],
+  comment?: (id: string) => string | undefined,
 ): Promise<TasksFileChange> {
   const doc = await readDocument(path);
   const seq = doc.get("tasks");
@@ -61,17 +76,21 @@ export async function mergeImportedTasks(
     const existing = seq.items.find((item) => isMap(item) && item.get("id") === task.id);
     if (!isMap(existing)) {
       const entry: Record<string, unknown> = { id: task.id };
-      for (const key of OWNED) {
-        const value = task[key];
-        if (!(Array.isArray(value) && value.length === 0)) entry[key] = value;
+      for (const key of owned) {
+        const value: unknown = task[key];
+        if (value !== undefined && !(Array.isArray(value) && value.length === 0))
+          entry[key] = value;
       }
-      seq.add(doc.createNode(entry));
+      const node = doc.createNode(entry);
+      const text = comment?.(task.id);
+      if (text !== undefined) node.commentBefore = text;
+      seq.add(node);
       change.added.push(task.id);
       continue;
     }
     let changed = false;
-    for (const key of OWNED) {
-      const value = task[key];
+    for (const key of owned) {
+      const value: unknown = task[key];
       const node: unknown = existing.get(key, true);
       const current: unknown = isNode(node) ? node.toJSON() : node;
       const empty = Array.isArray(value) && value.length === 0;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { LessonSchema } from "../../core/lesson.js";
 import type { FoundLesson, Lesson } from "../../core/lesson.js";
 import type { Memory, MemoryQuery, MemoryReadResult, MemoryWriteResult } from "../../core/ports.js";
-import type { SqliteMemory } from "./sqlite-memory.js";
+import type { LocalMemory } from "./local-memory.js";
 
 /** How the RAE adapter reaches the service; `fetch` is injectable for tests. */
 export interface RaeTransport {
@@ -44,7 +44,7 @@ export class RaeMemory implements Memory {
 
   constructor(
     private readonly transport: RaeTransport,
-    private readonly local: SqliteMemory,
+    private readonly local: LocalMemory,
   ) {
     this.fetch = transport.fetch ?? globalThis.fetch;
   }
@@ -83,14 +83,14 @@ export class RaeMemory implements Memory {
   /** Delivers queued writes that are due; stops at the first failure (RAE is likely down). */
   private async flush(): Promise<{ delivered: number; error?: string }> {
     let delivered = 0;
-    for (const entry of this.local.due()) {
+    for (const entry of await this.local.due()) {
       try {
         await this.store(entry.lesson);
-        this.local.delivered(entry.lesson.id);
+        await this.local.delivered(entry.lesson.id);
         delivered++;
       } catch (error) {
         const message = messageOf(error);
-        this.local.failed(entry.lesson.id, entry.attempts, message);
+        await this.local.failed(entry.lesson.id, entry.attempts, message);
         return { delivered, error: message };
       }
     }
@@ -99,9 +99,9 @@ export class RaeMemory implements Memory {
 
   async remember(lessons: readonly Lesson[]): Promise<MemoryWriteResult> {
     await this.local.remember(lessons);
-    this.local.enqueue(lessons);
+    await this.local.enqueue(lessons);
     const { delivered, error } = await this.flush();
-    const queued = this.local.queued();
+    const queued = await this.local.queued();
     return { stored: lessons.length, queued, delivered, ...(error === undefined ? {} : { error }) };
   }
 
@@ -122,7 +122,7 @@ export class RaeMemory implements Memory {
       for (const result of answer.results) {
         const lesson = LessonSchema.safeParse(result.metadata?.lesson).data;
         // Not one of ours, of another repository, or forgotten here.
-        if (lesson === undefined || !this.local.has(lesson.id)) continue;
+        if (lesson === undefined || !(await this.local.has(lesson.id))) continue;
         if (query.repository !== undefined && lesson.repository !== query.repository) continue;
         found.push({ lesson, relevance: Math.max(0, Math.min(1, result.score ?? 0.5)) });
       }
@@ -147,7 +147,7 @@ export class RaeMemory implements Memory {
   }
 
   /** Lessons still waiting for RAE. */
-  queued(): number {
+  queued(): Promise<number> {
     return this.local.queued();
   }
 

@@ -6,15 +6,11 @@ import { z } from "zod";
 import { LessonSchema } from "../../core/lesson.js";
 import type { FoundLesson, Lesson } from "../../core/lesson.js";
 import { systemClock } from "../../core/ports.js";
-import type {
-  Clock,
-  Memory,
-  MemoryQuery,
-  MemoryReadResult,
-  MemoryWriteResult,
-} from "../../core/ports.js";
+import type { Clock, MemoryQuery, MemoryReadResult, MemoryWriteResult } from "../../core/ports.js";
 import { configureConnection, migrate } from "../../store/index.js";
 import type { StoreDatabase } from "../../store/schema.js";
+import type { LocalMemory, OutboxEntry } from "./local-memory.js";
+import { indexedText, queryWords, retryDelayMs } from "./local-memory.js";
 
 const BodyRow = z.object({ body: z.string() });
 const FoundRow = z.object({ body: z.string(), rank: z.number() });
@@ -22,27 +18,15 @@ const OutboxRow = z.object({ lesson_id: z.string(), body: z.string(), attempts: 
 
 /** The words of free text as an FTS5 query: each quoted, any of them may match. */
 export function ftsQuery(text: string): string | undefined {
-  const words = [...new Set(text.toLowerCase().match(/[\p{L}\p{N}_]{2,}/gu) ?? [])].slice(0, 64);
+  const words = queryWords(text);
   return words.length === 0 ? undefined : words.map((w) => `"${w}"`).join(" OR ");
-}
-
-/** What the full-text index holds for a lesson: its words and its files' names and paths. */
-function indexedText(lesson: Lesson): string {
-  const fileWords = lesson.files.map((f) => f.replace(/[/._-]+/g, " "));
-  return [lesson.title, lesson.text, lesson.area, ...lesson.files, ...fileWords].join("\n");
-}
-
-/** A queued write of the remote memory. */
-export interface OutboxEntry {
-  readonly lesson: Lesson;
-  readonly attempts: number;
 }
 
 /**
  * The embedded {@link Memory}: lessons in the state database (`lessons`, created by migration 4)
  * searched with SQLite FTS5 (bm25). It also holds the durable outbox of the RAE adapter.
  */
-export class SqliteMemory implements Memory {
+export class SqliteMemory implements LocalMemory {
   readonly name = "embedded";
 
   private constructor(
@@ -139,9 +123,10 @@ export class SqliteMemory implements Memory {
     return Promise.resolve(rows.map((r) => LessonSchema.parse(JSON.parse(BodyRow.parse(r).body))));
   }
 
-  /** Whether a lesson is (still) known here; the RAE adapter drops forgotten ones it returns. */
-  has(id: string): boolean {
-    return this.sqlite.prepare("select 1 from lessons where id = ?").get(id) !== undefined;
+  has(id: string): Promise<boolean> {
+    return Promise.resolve(
+      this.sqlite.prepare("select 1 from lessons where id = ?").get(id) !== undefined,
+    );
   }
 
   forget(id: string): Promise<boolean> {
@@ -154,8 +139,7 @@ export class SqliteMemory implements Memory {
     return Promise.resolve(removed);
   }
 
-  /** Queues lessons for the remote memory (replacing a queued older version). */
-  enqueue(lessons: readonly Lesson[]): void {
+  enqueue(lessons: readonly Lesson[]): Promise<void> {
     const put = this.sqlite.prepare(
       `insert into memory_outbox (lesson_id, body, attempts, next_at, last_error) values (?, ?, 0, ?, null)
        on conflict(lesson_id) do update set body = excluded.body, next_at = excluded.next_at`,
@@ -164,39 +148,40 @@ export class SqliteMemory implements Memory {
     this.sqlite.transaction(() => {
       for (const l of lessons) put.run(l.id, JSON.stringify(l), now);
     })();
+    return Promise.resolve();
   }
 
-  /** Queued writes due now, oldest first. */
-  due(limit = 100): OutboxEntry[] {
-    return this.sqlite
+  due(limit = 100): Promise<OutboxEntry[]> {
+    const entries = this.sqlite
       .prepare(
         "select lesson_id, body, attempts from memory_outbox where next_at <= ? order by next_at limit ?",
       )
       .all(this.clock.now(), limit)
       .map((r) => OutboxRow.parse(r))
       .map((r) => ({ lesson: LessonSchema.parse(JSON.parse(r.body)), attempts: r.attempts }));
+    return Promise.resolve(entries);
   }
 
-  /** How many writes wait in the queue. */
-  queued(): number {
+  queued(): Promise<number> {
     const row = z
       .object({ n: z.number() })
       .parse(this.sqlite.prepare("select count(*) as n from memory_outbox").get());
-    return row.n;
+    return Promise.resolve(row.n);
   }
 
-  delivered(id: string): void {
+  delivered(id: string): Promise<void> {
     this.sqlite.prepare("delete from memory_outbox where lesson_id = ?").run(id);
+    return Promise.resolve();
   }
 
-  /** Records a failed delivery; the next try waits 2^attempts seconds, at most an hour. */
-  failed(id: string, attempts: number, error: string): void {
-    const wait = Math.min(3_600_000, 1000 * 2 ** attempts);
+  failed(id: string, attempts: number, error: string): Promise<void> {
+    const wait = retryDelayMs(attempts);
     this.sqlite
       .prepare(
         "update memory_outbox set attempts = ?, next_at = ?, last_error = ? where lesson_id = ?",
       )
       .run(attempts + 1, this.clock.now() + wait, error.slice(0, 500), id);
+    return Promise.resolve();
   }
 
   close(): Promise<void> {
