@@ -103,18 +103,26 @@ async function diagnose(
 
 /**
  * Checks every configured model, concurrently: provider kind, binary or key, version and
- * (unless `offline`) a one-token call. Models nobody can pick are shown but do not fail.
+ * (unless `offline`) a one-token call, or (offline) the CLI's credentials. Models nobody can
+ * pick are shown but do not fail. The report lists the models in configuration order.
  */
 export async function runDoctor(
   models: ModelsConfig,
   providerFor: (spec: ModelSpec) => ModelProvider,
-  options: { offline: boolean; signal?: AbortSignal },
+  options: {
+    offline: boolean;
+    signal?: AbortSignal;
+    /** Called with each model's result as soon as its check ends (in the order they end). */
+    onResult?: (diagnosis: ModelDiagnosis) => void;
+  },
 ): Promise<DoctorReport> {
   const pickable = pickableModels(models);
   const diagnoses = await Promise.all(
-    [...models.models.values()].map((spec) =>
-      diagnose(spec, pickable.has(spec.name), providerFor, options),
-    ),
+    [...models.models.values()].map(async (spec) => {
+      const diagnosis = await diagnose(spec, pickable.has(spec.name), providerFor, options);
+      options.onResult?.(diagnosis);
+      return diagnosis;
+    }),
   );
   return {
     ok: diagnoses.every((d) => !d.routed || d.status !== "problem"),

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { ExitCode, exitCodeFor, OrchestratorError } from "../core/errors.js";
+import { ExitCode, exitCodeFor, OrchestratorError, UserError } from "../core/errors.js";
 import type { CliContext } from "./context.js";
 import { registerCommands } from "./commands/index.js";
 import { packageVersion } from "./version.js";
@@ -8,6 +8,17 @@ import { packageVersion } from "./version.js";
  * Builds the command tree with the commands `argv` needs (all of them without `argv`); exported
  * so tests can inspect every command's help.
  */
+/** pino's levels (not imported here: `--version` and `status` load no logger). */
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
+
+/** `--log-level` with an unknown level is bad input (exit 2) for every command. */
+function assertLogLevel(level: string | undefined): void {
+  if (level === undefined || LOG_LEVELS.includes(level.trim().toLowerCase())) return;
+  throw new UserError(
+    `--log-level: unknown log level "${level}" (expected ${LOG_LEVELS.join(", ")})`,
+  );
+}
+
 export async function buildProgram(ctx: CliContext, argv?: readonly string[]): Promise<Command> {
   const program = new Command("orchestrator")
     .description(
@@ -19,6 +30,9 @@ export async function buildProgram(ctx: CliContext, argv?: readonly string[]): P
       "--log-level <level>",
       "also log to stderr at this level: trace, debug, info, warn, error, fatal, silent",
     )
+    .hook("preAction", () => {
+      assertLogLevel(program.opts<{ logLevel?: string }>().logLevel);
+    })
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),

@@ -75,4 +75,65 @@ describe("ProgressBoard", () => {
     board.stop();
     expect(writes.at(-1)?.startsWith("\u001b[3F")).toBe(true);
   });
+
+  it("keeps a long call's line alive from its heartbeats and prints warnings above the board", () => {
+    const writes: string[] = [];
+    let now = 100_000;
+    const board = new ProgressBoard(
+      out,
+      (t) => writes.push(t),
+      () => now,
+      60_000,
+    );
+    const running = view("A", { status: "PLANNING", startedAt: 80_000 });
+    board.listener(
+      event("A", 100_000, {
+        type: "model.heartbeat",
+        role: "planner",
+        model: "gemini_pro",
+        elapsedMs: 15_000,
+        timeoutMs: 600_000,
+      }),
+      running,
+    );
+    board.listener(
+      event("B", 100_500, { type: "note", level: "info", message: "x" }),
+      view("B", {}),
+    );
+    // The timer's redraw 20 s later: the call's elapsed time has moved on without an event.
+    now = 120_000;
+    expect(board.lines()[0]).toMatch(/^A\s+PLANNING\s+gemini_pro planner 0m35s\/10m00s\s+0m40s/);
+    board.listener(
+      event("A", 121_000, {
+        type: "note",
+        level: "warn",
+        message: "task A has spent $0.80 of its $1.00 budget (80%)",
+      }),
+      running,
+    );
+    // Up over the 3 drawn lines, cleared, the warning, then the board again below it.
+    expect(writes.at(-2)).toBe(
+      "\u001b[3F\u001b[JA: warning: task A has spent $0.80 of its $1.00 budget (80%)\n",
+    );
+    expect(writes.at(-1)?.startsWith("\u001b[2K")).toBe(true);
+    board.listener(
+      event("A", 122_000, {
+        type: "model.call",
+        role: "planner",
+        model: "gemini_pro",
+        provider: "gemini",
+        modelId: "gemini-pro",
+        family: "google",
+        prompt: "p",
+        response: "r",
+        usage: { input: 1, output: 1, cacheRead: 0, cacheWrite: 0 },
+        costUsd: 0,
+        durationMs: 36_000,
+        ok: true,
+      }),
+      running,
+    );
+    expect(board.lines()[0]).toMatch(/^A\s+PLANNING\s+gemini_pro\s+0m40s/);
+    board.stop();
+  });
 });

@@ -9,6 +9,8 @@ interface Row {
   view: TaskView;
   model: string;
   lastEventAt: number;
+  /** The model call in flight, known from its heartbeats; cleared when the call ends. */
+  call?: { role: string; startedAt: number; timeoutMs: number } | undefined;
 }
 
 const ESC = "\u001b[";
@@ -58,12 +60,43 @@ export class ProgressBoard {
     };
     row.view = view;
     row.lastEventAt = event.at;
-    if (event.body.type === "routing.decision") row.model = event.body.model;
-    if (event.body.type === "model.call") row.model = event.body.model;
+    const body = event.body;
+    if (body.type === "routing.decision") row.model = body.model;
+    if (body.type === "model.call") {
+      row.model = body.model;
+      row.call = undefined;
+    }
+    if (body.type === "model.heartbeat") {
+      row.model = body.model;
+      row.call = {
+        role: body.role,
+        startedAt: event.at - body.elapsedMs,
+        timeoutMs: body.timeoutMs,
+      };
+    }
     this.rows.set(event.taskId, row);
     this.start();
+    // A warning (a budget's warn_at, a cooldown) is printed above the board, where it stays.
+    if (body.type === "note" && body.level === "warn") {
+      this.printAbove(`${event.taskId}: ${this.out.color.yellow("warning")}: ${body.message}`);
+    }
     this.draw();
   };
+
+  /** Writes a line above the board; the next drawing goes below it. */
+  private printAbove(line: string): void {
+    const up = this.drawn > 0 ? `${ESC}${this.drawn}F${ESC}J` : "";
+    this.write(`${up}${line}\n`);
+    this.drawn = 0;
+  }
+
+  /** `claude-sonnet planner 1m05s/10m00s` while a call runs long, else the model. */
+  private modelText(row: Row, now: number): string {
+    if (FINISHED.has(row.view.status)) return "";
+    if (row.call === undefined) return row.model;
+    const limit = row.call.timeoutMs > 0 ? `/${clock(row.call.timeoutMs)}` : "";
+    return `${row.model} ${row.call.role} ${clock(now - row.call.startedAt)}${limit}`;
+  }
 
   /** The lines of the board as they would be drawn now. */
   lines(): string[] {
@@ -86,7 +119,7 @@ export class ProgressBoard {
         r.taskId.padEnd(width),
         colored,
         stepText(v).padEnd(20),
-        (FINISHED.has(v.status) ? "" : r.model).padEnd(16),
+        this.modelText(r, now).padEnd(16),
         elapsed.padStart(6),
         `$${v.costUsd.toFixed(4)}`,
       ].join("  ");

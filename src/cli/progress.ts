@@ -1,6 +1,7 @@
 import type { GateCheckResult, StoredEvent } from "../core/events.js";
 import type { TaskView } from "../core/projection.js";
 import type { EventListener } from "../core/event-listener.js";
+import { heartbeatText } from "../logging/log-entries.js";
 import type { Output } from "./output.js";
 
 function stepLabel(view: TaskView): string {
@@ -40,6 +41,13 @@ export function describeEvent(e: StoredEvent, view: TaskView, out: Output): stri
           ? `${b.usage.input + b.usage.output} tokens, $${b.costUsd.toFixed(4)}`
           : c.red(b.error ?? "failed")
       }`;
+    case "model.heartbeat":
+      return `${head} ${c.dim(heartbeatText(b))}`;
+    case "note":
+      // Budget warnings (`warn_at`), retries, cooldowns: never only in the JSON log.
+      return b.level === "warn"
+        ? `${head} ${c.yellow("warning")}: ${b.message}`
+        : `${head} ${b.message}`;
     case "plan.recorded":
       return `${head} plan v${b.round} by ${b.author}: ${b.plan.steps.map((s) => s.id).join(", ")}`;
     case "plan.reviewed":

@@ -1,4 +1,5 @@
 import { loadProjectConfig } from "../config/index.js";
+import { parseDuration } from "../config/duration.js";
 import { UserError } from "../core/errors.js";
 import type { Memory, Store } from "../core/ports.js";
 import { systemClock } from "../core/ports.js";
@@ -68,6 +69,7 @@ export async function openProject(
   });
   const runner = new NodeProcessRunner();
   const owner = processOwner();
+  const heartbeatMs = heartbeatInterval(env);
   return {
     repoRoot,
     config,
@@ -86,6 +88,7 @@ export async function openProject(
         memory,
         ...(listener ? { listener } : {}),
         ...(childEnv ? { childEnv } : {}),
+        ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
         ...overrides,
       }),
     taskView: async (taskId) => projectTask(taskId, await store.events(taskId)),
@@ -94,6 +97,20 @@ export async function openProject(
       await store.close();
     },
   };
+}
+
+/** `ORCHESTRATOR_HEARTBEAT` (a duration such as `30s`; `0` turns heartbeats off). */
+function heartbeatInterval(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.ORCHESTRATOR_HEARTBEAT;
+  if (raw === undefined || raw.trim() === "") return undefined;
+  if (raw.trim() === "0") return 0;
+  const ms = parseDuration(raw);
+  if (ms === undefined) {
+    throw new UserError(
+      `ORCHESTRATOR_HEARTBEAT: expected a duration such as "15s" or "1m" (or 0 for none), found "${raw}"`,
+    );
+  }
+  return ms;
 }
 
 /** Builds each model the routing rules name once, so an unusable one fails before the run. */

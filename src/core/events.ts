@@ -179,6 +179,21 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     transcript: z.string().optional(),
   }),
   z.object({
+    /**
+     * A model call is still running: recorded at a steady interval (15 s by default) while
+     * one runs longer than that, so a long call is never silent (docs/OBSERVABILITY.md).
+     */
+    type: z.literal("model.heartbeat"),
+    role: RoleSchema,
+    model: z.string(),
+    stepId: z.string().optional(),
+    attempt: z.number().int().positive().optional(),
+    /** How long the call has been running. */
+    elapsedMs: z.number().int().nonnegative(),
+    /** The model's timeout (`timeout` in model_config.yaml); 0 when it has none. */
+    timeoutMs: z.number().int().nonnegative(),
+  }),
+  z.object({
     type: z.literal("plan.recorded"),
     plan: PlanSchema,
     author: z.string(),

@@ -24,4 +24,6 @@ export interface EngineDeps {
   readonly leaseTtlMs?: number;
   /** Lessons of earlier tasks, recalled into planner, implementer and reviewer prompts. */
   readonly memory?: Memory;
+  /** How often a running model call records a `model.heartbeat` (default 15 s; 0: never). */
+  readonly heartbeatMs?: number;
 }

@@ -165,6 +165,7 @@ export class Engine {
       providerFor: this.providerFor,
       resilience: { guard: this.resilience, models: this.deps.config.models },
       ...(this.deps.childEnv ? { childEnv: this.deps.childEnv } : {}),
+      ...(this.deps.heartbeatMs === undefined ? {} : { heartbeatMs: this.deps.heartbeatMs }),
       trackChildren: (request) =>
         storeChildTracker(this.deps.store, this.deps.clock, {
           taskId: task.id,

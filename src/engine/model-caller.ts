@@ -15,6 +15,7 @@ import { canBeReviewed } from "../routing/cross-review.js";
 import type { TaskBudget } from "./task-budget.js";
 import type { TaskRecorder } from "./task-recorder.js";
 import { saveTranscript } from "./transcripts.js";
+import { startHeartbeat } from "./heartbeat.js";
 
 /** A model's answer parsed into data, or the reason it could not be. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -60,6 +61,8 @@ export interface CallDeps {
   readonly runDir?: string | undefined;
   /** Registers the processes of a model that runs as one (docs/RESUME.md); default none. */
   readonly trackChildren?: ((request: ModelRequest) => ChildTracker) | undefined;
+  /** How often a running call records a `model.heartbeat` (default 15 s; 0: never). */
+  readonly heartbeatMs?: number | undefined;
 }
 
 /**
@@ -120,11 +123,17 @@ async function attemptOnce(
     providerKind = provider.kind;
     const env = deps.childEnv?.(request.taskId, provider.kind);
     const track = deps.trackChildren?.(request);
-    const response = await provider.complete({
-      ...request,
-      ...(env ? { env } : {}),
-      ...(track ? { track } : {}),
-    });
+    const stopHeartbeat = startHeartbeat(deps.recorder, spec, request, deps.heartbeatMs);
+    let response: ModelResponse;
+    try {
+      response = await provider.complete({
+        ...request,
+        ...(env ? { env } : {}),
+        ...(track ? { track } : {}),
+      });
+    } finally {
+      await stopHeartbeat();
+    }
     const cost = costOfCall(response.usage, spec.price, response.costUsd);
     spentUsd = cost.usd;
     const transcript = await saveTranscript(deps.runDir, spec, request, response.transcript);

@@ -39,6 +39,16 @@ const FEEDBACK_FROM: Readonly<Record<FeedbackOrigin, string>> = {
 
 const ROLE_TITLE = { planner: "Planner", plan_reviewer: "Plan-Reviewer" } as const;
 
+/** `implementer claude-sonnet still running: 45 s of its 600 s timeout`. */
+export function heartbeatText(b: Body<"model.heartbeat">): string {
+  const elapsed = `${String(Math.round(b.elapsedMs / 1000))} s`;
+  const limit =
+    b.timeoutMs > 0
+      ? ` of its ${String(Math.round(b.timeoutMs / 1000))} s timeout`
+      : " (no timeout)";
+  return `${b.role} ${b.model} still running: ${elapsed}${limit}`;
+}
+
 function modelCall(b: Body<"model.call">): LogEntry {
   const fields = {
     role: b.role,
@@ -255,6 +265,14 @@ export function logEntryFor(
       });
     case "model.call":
       return modelCall(b);
+    case "model.heartbeat":
+      return entry("info", heartbeatText(b), {
+        role: b.role,
+        model: b.model,
+        attempt: b.attempt,
+        elapsed_ms: b.elapsedMs,
+        timeout_ms: b.timeoutMs,
+      });
     case "plan.recorded":
       return entry(
         "info",

@@ -36,6 +36,8 @@ function cleanEnv(r: TempRepo, path: string): Record<string, string> {
   return {
     ...r.env,
     PATH: path,
+    // A home without any CLI's login files.
+    HOME: join(r.root, ".."),
     ANTHROPIC_API_KEY: "",
     GEMINI_API_KEY: "",
     GOOGLE_API_KEY: "",
@@ -99,8 +101,18 @@ describe("orchestrator init with the CLIs on PATH", () => {
       });
     }
 
-    const doctor = await runCli(["doctor", "--offline"], repo.root, env);
-    expect(doctor.stdout).toContain(`claude 2.1.0 (Claude Code) at ${join(bin, "claude")}`);
+    // Offline, doctor still wants credentials each CLI can use: here, key variables.
+    const keyless = await runCli(["doctor", "--offline"], repo.root, env);
+    expect(keyless.stdout).toMatch(/^ {3}problem: not logged in \(auth\): no ANTHROPIC_API_KEY/m);
+    expect(keyless.code).toBe(1);
+    const doctor = await runCli(["doctor", "--offline"], repo.root, {
+      ...env,
+      ANTHROPIC_API_KEY: "sk-ant-test",
+      GEMINI_API_KEY: "gemini-test",
+    });
+    expect(doctor.stdout).toContain(
+      `claude 2.1.0 (Claude Code) at ${join(bin, "claude")}, key in ANTHROPIC_API_KEY`,
+    );
     expect(doctor.code).toBe(0);
   });
 

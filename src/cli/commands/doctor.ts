@@ -62,14 +62,25 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
       const out = outputFor(ctx, options);
       const repoRoot = await findRepoRoot(ctx, global.repo);
       const config = await loadProjectConfig(repoRoot, { env: ctx.env, requireTasks: false });
+      if (!out.json) {
+        const count = config.models.models.size;
+        out.out(
+          `checking ${String(count)} model(s) at once${options.offline === true ? ", offline" : ""}…`,
+        );
+      }
       const report = await runDoctor(config.models, createProvider, {
         offline: options.offline === true,
+        // Each model's result as it comes: a slow one-token call does not hide the others.
+        ...(out.json
+          ? {}
+          : {
+              onResult: (model: ModelDiagnosis) => {
+                printModel(out, model);
+              },
+            }),
       });
       if (out.json) out.emit(report);
-      else {
-        for (const model of report.models) printModel(out, model);
-        printSummary(out, report);
-      }
+      else printSummary(out, report);
       if (!report.ok) ctx.exitCode = ExitCode.taskNotDone;
     });
 }

@@ -15,15 +15,23 @@ interface LogOptions {
 }
 
 /** Shortest run-id prefix accepted in place of the whole id. */
-const MIN_RUN_PREFIX = 6;
+export const MIN_RUN_PREFIX = 4;
 
-async function findRun(store: Store, id: string): Promise<RunRecord | undefined> {
+/** The run `id` names: the whole id, or a prefix of at least 4 characters that only it has. */
+export async function findRun(
+  store: Pick<Store, "listRuns">,
+  id: string,
+): Promise<RunRecord | undefined> {
   const runs = await store.listRuns();
   const exact = runs.find((r) => r.id === id);
   if (exact || id.length < MIN_RUN_PREFIX) return exact;
   const matches = runs.filter((r) => r.id.startsWith(id));
   if (matches.length > 1) {
-    throw new UserError(`run id prefix "${id}" matches ${matches.length} runs; give more of it`);
+    const shown = matches.slice(0, 5).map((r) => r.id.slice(0, 12));
+    throw new UserError(
+      `run id prefix "${id}" matches ${String(matches.length)} runs (${shown.join(", ")}` +
+        `${matches.length > 5 ? ", …" : ""}); give more of it`,
+    );
   }
   return matches[0];
 }

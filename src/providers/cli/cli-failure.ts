@@ -7,7 +7,9 @@ import { kindOfStatus } from "../http-status.js";
 
 const TEXT_HINTS: readonly (readonly [RegExp, ProviderErrorKind])[] = [
   [
-    /\b(401|403)\b|unauthori[sz]ed|authenticat|invalid api key|api key not valid|auth method/i,
+    // Claude Code: "Not logged in · Please run /login"; Codex: "Not logged in", "Not signed
+    // in. Please run 'codex login'"; Gemini CLI: "Please set an Auth method ..." (exit 41).
+    /\b(401|403)\b|unauthori[sz]ed|authenticat|invalid api key|api key not valid|auth method|not logged in|not signed in|please run \/login|run [`'"]?codex login/i,
     "auth",
   ],
   [/\b429\b|rate.?limit|too many requests|quota|resource_exhausted/i, "rate_limit"],

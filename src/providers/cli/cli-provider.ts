@@ -12,6 +12,7 @@ import type {
 import type { ModelSpec } from "../../core/project-config.js";
 import { ProviderError, type ProviderCheck } from "../../core/provider-errors.js";
 import type { CliDialect } from "./cli-dialect.js";
+import { findCliCredentials } from "./cli-credentials.js";
 import { processFailure, tail } from "./cli-failure.js";
 
 /** How long `--version` may take in `check`. */
@@ -71,8 +72,31 @@ export class CliProvider implements ModelProvider {
     }
   }
 
-  complete(request: ModelRequest): Promise<ModelResponse> {
-    return this.call(request, this.spec.timeoutMs);
+  async complete(request: ModelRequest): Promise<ModelResponse> {
+    try {
+      return await this.call(request, this.spec.timeoutMs);
+    } catch (error) {
+      throw error instanceof ProviderError ? this.withSetupFix(error) : error;
+    }
+  }
+
+  /**
+   * An auth failure (not logged in, no key) carries the one-line fix `doctor` gives, so the
+   * escalation says what to do; it is not retried (docs/PROVIDERS.md).
+   */
+  private withSetupFix(error: ProviderError): ProviderError {
+    if (error.kind !== "auth") return error;
+    const fix = this.dialect.setupFixes(this.spec, [error.message])[0];
+    if (fix === undefined) return error;
+    const prefix = `${error.model}: auth: `;
+    const text = error.message.startsWith(prefix)
+      ? error.message.slice(prefix.length)
+      : error.message;
+    return new ProviderError("auth", error.model, `${text}; fix: ${fix}`, {
+      cause: error,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      ...(error.detail === undefined ? {} : { detail: error.detail }),
+    });
   }
 
   private async call(request: ModelRequest, timeoutMs: number): Promise<ModelResponse> {
@@ -148,7 +172,26 @@ export class CliProvider implements ModelProvider {
         fixes: [`reinstall it: npm install -g ${this.dialect.packageName}`],
       };
     }
-    if (options.offline) return { ok: true, found, version: versionText, problems: [], fixes: [] };
+    if (options.offline) {
+      // No call: the CLI needs a key or a saved login, or its first real call fails on auth.
+      const credentials = await findCliCredentials(this.dialect.kind, env);
+      if ("missing" in credentials) {
+        return {
+          ok: false,
+          found,
+          version: versionText,
+          problems: [`not logged in (auth): ${credentials.missing}`],
+          fixes: this.dialect.setupFixes(this.spec, [`auth: ${credentials.missing}`]),
+        };
+      }
+      return {
+        ok: true,
+        found: `${found}, ${credentials.found}`,
+        version: versionText,
+        problems: [],
+        fixes: [],
+      };
+    }
     try {
       const limit = this.spec.timeoutMs > 0 ? this.spec.timeoutMs : CHECK_CALL_TIMEOUT_MS;
       await this.call(
