@@ -10,11 +10,12 @@
  *
  *   npm run bench:overhead            # builds, then 5 runs
  *   node bench/overhead.mjs --runs=9 --steps=10 --json
+ *   node bench/overhead.mjs --cpu-prof-dir=prof   # also writes a CPU profile of each CLI run
  */
 import { execFile, spawn } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { z } from "zod";
@@ -109,11 +110,15 @@ async function writeProject(root: string, env: Env, taskId: string, steps: numbe
   await git(root, env, "commit", "--quiet", "-m", "orchestrator config");
 }
 
+/** Where `--cpu-prof-dir=DIR` asks for a CPU profile of every timed CLI run (absolute). */
+let profileDir: string | undefined;
+
 /** Runs `orchestrator run --task` and resolves with its wall time. */
 function runTask(root: string, env: Env, taskId: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [CLI, "run", "--task", taskId, "--json"], {
+    const profile = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
+    const child = spawn(process.execPath, [...profile, CLI, "run", "--task", taskId, "--json"], {
       cwd: root,
       env,
       stdio: ["ignore", "ignore", "pipe"],
@@ -255,6 +260,8 @@ function subcommand(line: string): string {
 export async function main(argv: readonly string[]): Promise<void> {
   const runs = option(argv, "runs", 5);
   const steps = option(argv, "steps", 10);
+  const prof = argv.find((a) => a.startsWith("--cpu-prof-dir="));
+  if (prof !== undefined) profileDir = resolvePath(prof.slice("--cpu-prof-dir=".length));
   await orchestratorSample(steps, 0); // warm-up: file cache, first SQLite open
   const samples: Sample[] = [];
   const floors: number[] = [];

@@ -1,8 +1,8 @@
 import { readStoreSetting } from "../config/store-setting.js";
 import type { Env } from "../config/interpolate.js";
 import type { Store } from "../core/ports.js";
-import { openStore, storeMayHoldState } from "../store/index.js";
-import type { StoreLocation } from "../store/index.js";
+import { openStore, storeMayHoldState } from "../store/open-store.js";
+import type { StoreLocation } from "../store/open-store.js";
 import { stateDbPath } from "./context.js";
 
 /**

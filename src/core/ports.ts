@@ -19,6 +19,17 @@ export interface RunRecord {
   readonly status: string | null;
 }
 
+/** How {@link Store.appendAll} commits. */
+export interface SyncOptions {
+  /**
+   * Sync the log before resolving (default true). false: the batch is committed and survives a
+   * killed process, but an OS crash or power loss may lose it together with every later write
+   * up to the next synced one. The log after such a loss is always a prefix of what was written
+   * (writes are never reordered), so it holds a state the writer went through.
+   */
+  readonly sync?: boolean;
+}
+
 /**
  * Durable state: tasks, runs, an append-only event log and task leases. A task's state is a
  * projection of its events. Implementations: SQLite (embedded), later PostgreSQL.
@@ -39,11 +50,14 @@ export interface Store {
    * Appends several events of one task in one transaction: after a crash all of them are in the
    * log or none is, and all are durable before the promise resolves (one sync, not one each).
    * An invalid body rejects the whole batch. Seqs are consecutive in the order given.
+   * With `{ sync: false }` the batch is committed (atomic, visible, kept when the process is
+   * killed) but not synced: the next synced write makes it durable with everything before it.
    */
   appendAll(
     taskId: string,
     runId: string | null,
     bodies: readonly EventBody[],
+    options?: SyncOptions,
   ): Promise<StoredEvent[]>;
   /** Events of one task in log order, optionally only those after `afterSeq`. */
   events(taskId: string, afterSeq?: number): Promise<StoredEvent[]>;
@@ -67,8 +81,11 @@ export interface Store {
    * Unsettled reservations count until their `expiresAt` (a process that died mid-call).
    */
   reserveBudget(request: BudgetReservationRequest): Promise<BudgetReservationResult>;
-  /** Replaces a reservation by the call's actual cost (0 when it cost nothing). Idempotent. */
-  settleBudget(reservationId: string, actualUsd: number): Promise<void>;
+  /**
+   * Replaces a reservation by the call's actual cost (0 when it cost nothing). Idempotent.
+   * `{ sync: false }` as in {@link Store.appendAll}: the caller syncs a write right after it.
+   */
+  settleBudget(reservationId: string, actualUsd: number, options?: SyncOptions): Promise<void>;
 
   /**
    * Records a child process group durably (committed before the promise resolves), before the

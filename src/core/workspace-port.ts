@@ -64,6 +64,8 @@ export interface WorkspacePort {
       mergeOf?: string;
       /** Only for a step whose reviewed change is empty; otherwise an empty commit fails. */
       allowEmpty?: boolean;
+      /** The worktree was staged (`changes`) just before, with nothing written since. */
+      staged?: boolean;
     },
   ): Promise<string>;
   /** The commit of a step already on the branch (found by its trailer), if any. */

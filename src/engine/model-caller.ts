@@ -108,6 +108,12 @@ async function attemptOnce(
     await deps.recorder.record({ type: "note", level: "warn", message });
   const started = performance.now();
   let spentUsd = 0;
+  const settlement = { done: false };
+  // Settled before the call is recorded, unsynced: the synced `model.call` makes both durable.
+  const settle = async (usd: number): Promise<void> => {
+    settlement.done = true;
+    await reservation?.settle(usd, { sync: false });
+  };
   let providerKind: string = spec.provider;
   const base = {
     type: "model.call" as const,
@@ -137,6 +143,7 @@ async function attemptOnce(
     const cost = costOfCall(response.usage, spec.price, response.costUsd);
     spentUsd = cost.usd;
     const transcript = await saveTranscript(deps.runDir, spec, request, response.transcript);
+    await settle(spentUsd);
     await deps.recorder.record({
       ...base,
       provider: provider.kind,
@@ -154,6 +161,7 @@ async function attemptOnce(
     if (request.signal?.aborted) throw thrown;
     const error = classifyError(thrown, spec.name);
     const transcript = await saveTranscript(deps.runDir, spec, request, error.detail);
+    await settle(0);
     await deps.recorder.record({
       ...base,
       ...(transcript === undefined ? {} : { transcript }),
@@ -169,7 +177,7 @@ async function attemptOnce(
     });
     return { ok: false, error };
   } finally {
-    await reservation?.settle(spentUsd);
+    if (!settlement.done) await reservation?.settle(spentUsd);
   }
 }
 

@@ -22,11 +22,13 @@ function commitSubject(type: string, taskId: string, stepId: string, description
 }
 
 /**
- * Commits the completed step exactly once: after a crash between starting the commit and
- * recording it, the commit found on the branch is not repeated. Returns the events that record
- * the commit, for the caller to write with the transition that follows (one transaction); the
- * start of the commit is written before it, durably, on its own. Returns undefined when the
- * worktree no longer holds the reviewed change: the step starts again (docs/RESUME.md).
+ * Commits the completed step exactly once: the branch, not the event log, says whether it is
+ * committed — a commit with the step's trailers since the task's base is never repeated, even
+ * when the log lost its record (a crash between the commit and its record, a log that lost
+ * its unsynced tail, a restored database). Returns the events that record the commit, for the
+ * caller to write with the transition that follows (one transaction); the start of the commit
+ * is written before it, durably, on its own. Returns undefined when the worktree no longer holds
+ * the reviewed change: the step starts again (docs/RESUME.md).
  */
 async function commitCurrentStep(ctx: RunContext): Promise<EventBody[] | undefined> {
   const { recorder, task } = ctx;
@@ -41,16 +43,13 @@ async function commitCurrentStep(ctx: RunContext): Promise<EventBody[] | undefin
     const sha = await ctx.deps.workspace.headSha(worktree);
     return [{ type: "step.committed", stepId: step.id, sha, message: "", skipped: true }];
   }
-  // Only the reviewed change is committed: a lost or altered one is implemented again.
-  if (await redoLostChange(ctx, "before its commit")) return undefined;
-  const expected = expectedChange(ctx);
   const key = `${task.id}/${step.id}`;
-  // The commit can only exist if an earlier attempt at it started (durably recorded first).
-  const tried = recorder.events.some(
-    (e) => e.body.type === "effect.started" && e.body.effect === "git.commit" && e.body.key === key,
-  );
+  let sha = await ctx.deps.workspace.findStepCommit(worktree, task.id, step.id);
+  // Only the reviewed change is committed: a lost or altered one is implemented again. The
+  // check stages the worktree, so the commit below need not stage it again.
+  if (sha === undefined && (await redoLostChange(ctx, "before its commit", true))) return undefined;
+  const expected = expectedChange(ctx);
   await recorder.record({ type: "effect.started", effect: "git.commit", key });
-  let sha = tried ? await ctx.deps.workspace.findStepCommit(worktree, task.id, step.id) : undefined;
   const gate = state.lastGate;
   const review = recorder.findSinceStepStart(step.id, "code.reviewed");
   const subject = commitSubject(step.type, task.id, step.id, step.description);
@@ -74,6 +73,9 @@ async function commitCurrentStep(ctx: RunContext): Promise<EventBody[] | undefin
         Attempts: String(state.currentAttempt),
       },
       ...(merged === undefined ? {} : { mergeOf: merged.sha }),
+      // Staged by the check above (nothing in between writes to the worktree; a merge step
+      // restores git's merge state first, which may write the index).
+      staged: expected !== undefined && merged === undefined,
     });
   }
   return [

@@ -1,5 +1,5 @@
 import { EXPECTED_OUTPUT_TOKENS, dayKey, estimateCallCost, monthKey } from "../costs/index.js";
-import type { BudgetTotals, Clock, ModelRequest, Store } from "../core/ports.js";
+import type { BudgetTotals, Clock, ModelRequest, Store, SyncOptions } from "../core/ports.js";
 import type { BudgetsConfig, ModelSpec } from "../core/project-config.js";
 import { DEFAULT_TASK_BUDGET_USD } from "../core/project-config.js";
 import type { Task } from "../core/task.js";
@@ -10,7 +10,7 @@ export class BudgetExceededError extends Error {}
 /** A reservation made for one call: settle it with the call's actual cost. */
 export interface BudgetHold {
   readonly warnings: readonly string[];
-  settle(actualUsd: number): Promise<void>;
+  settle(actualUsd: number, options?: SyncOptions): Promise<void>;
 }
 
 /**
@@ -106,7 +106,7 @@ export function openTaskBudget(
       }
       return {
         warnings: warnings(keys, result.spent),
-        settle: (actualUsd) => store.settleBudget(result.id, actualUsd),
+        settle: (actualUsd, options) => store.settleBudget(result.id, actualUsd, options),
       };
     },
   };

@@ -7,6 +7,49 @@ import { transition } from "../core/state-machine.js";
 import type { TaskEvent } from "../core/state-machine.js";
 
 /**
+ * Events whose loss in an OS crash or power failure costs only free work that a resumed run
+ * does again: they are committed without a sync of their own, and the next synced write (a
+ * `model.call`, an `effect.started`, a stop for a human) makes them durable with it. A killed
+ * process loses none of them. Everything not listed here is synced when it is written.
+ */
+const UNSYNCED_EVENTS: ReadonlySet<EventBody["type"]> = new Set([
+  "routing.decision",
+  "step.attempt",
+  "memory.recalled",
+  "plan.recorded",
+  "plan.reviewed",
+  "implementation.recorded",
+  "code.reviewed",
+  "gate.baseline",
+  "gate.finished",
+  "step.committed",
+  "effect.finished",
+]);
+
+/** Transitions that lead to more automatic work (not to a stop, a wait or an end). */
+const UNSYNCED_TRANSITIONS: ReadonlySet<TaskEvent["type"]> = new Set([
+  "START_PLANNING",
+  "PLAN_READY",
+  "PLAN_REVISION_REQUESTED",
+  "PLAN_APPROVED",
+  "START_STEP",
+  "IMPLEMENTATION_READY",
+  "CHANGES_REQUESTED",
+  "CODE_APPROVED",
+  "GATE_PASSED",
+  "GATE_FAILED",
+]);
+
+/** Whether a batch can be committed without its own sync (see {@link UNSYNCED_EVENTS}). */
+export function needsSync(bodies: readonly EventBody[]): boolean {
+  return bodies.some((body) =>
+    body.type === "transition"
+      ? !UNSYNCED_TRANSITIONS.has(body.event.type)
+      : !UNSYNCED_EVENTS.has(body.type),
+  );
+}
+
+/**
  * Records a task's events durably and keeps its projected view current. Every change of the
  * task's state goes through here, so the log and the view cannot disagree.
  */
@@ -36,20 +79,27 @@ export class TaskRecorder {
     return new TaskRecorder(store, taskId, runId, projectTask(taskId, log), log, listener);
   }
 
-  /** Appends one event (durably, before returning) and applies it to the view. */
+  /**
+   * Appends one event and applies it to the view; durable before returning unless its loss
+   * would only repeat free work ({@link needsSync}).
+   */
   async record(body: EventBody): Promise<StoredEvent> {
-    const event = await this.store.append(this.taskId, this.runId, body);
+    const [event] = await this.store.appendAll(this.taskId, this.runId, [body], {
+      sync: needsSync([body]),
+    });
+    if (event === undefined) throw new Error("TaskRecorder.record: the store returned no event");
     this.apply(event);
     return event;
   }
 
   /**
-   * Appends events that belong to one durable point in one transaction (one sync): after a
-   * crash all of them are in the log or none is. Only for events recorded back to back, with no
+   * Appends events that belong to one durable point in one transaction (at most one sync): after
+   * a crash all of them are in the log or none is. Only for events recorded back to back, with no
    * side effect between them that the log must know about first.
    */
   async recordAll(bodies: readonly EventBody[]): Promise<void> {
-    for (const event of await this.store.appendAll(this.taskId, this.runId, bodies)) {
+    const sync = needsSync(bodies);
+    for (const event of await this.store.appendAll(this.taskId, this.runId, bodies, { sync })) {
       this.apply(event);
     }
   }

@@ -68,14 +68,21 @@ export function expectedChange(
 /**
  * Checks that the worktree still holds the reviewed change of the current step; when it does
  * not (its folder was deleted and re-created, or something else wrote there), discards what is
- * there and starts the step again as a new attempt. Returns whether it did.
+ * there and starts the step again as a new attempt. Returns whether it did. Leaves the change
+ * staged. `searched`: the caller has just looked for the step's commit on the branch and found
+ * none (else, in STEP_COMPLETE, a committed step is looked for first: its change is gone).
  */
-export async function redoLostChange(ctx: RunContext, why: string): Promise<boolean> {
+export async function redoLostChange(
+  ctx: RunContext,
+  why: string,
+  searched = false,
+): Promise<boolean> {
   const expected = expectedChange(ctx);
   if (!expected) return false;
   const { workspace } = ctx.deps;
   const worktree = ctx.workspace.worktree;
   if (
+    !searched &&
     ctx.recorder.view.status === "STEP_COMPLETE" &&
     (await workspace.findStepCommit(worktree, ctx.task.id, expected.stepId)) !== undefined
   ) {

@@ -60,7 +60,7 @@ describe("SqliteStore under kill -9 and across processes", () => {
     }
   });
 
-  it("keeps every batch a killed process saw resolve, and no part of any other", async () => {
+  it("keeps every batch a killed process saw resolve, synced or not, and no part of any other", async () => {
     const path = await temp.dbPath();
     const outcome = await runChild(
       child.script,

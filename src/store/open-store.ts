@@ -1,8 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Clock, Store } from "../core/ports.js";
 import { redactDatabaseUrl } from "./database-url.js";
-import { openPostgresStore } from "./postgres-store.js";
-import { openSqliteStore } from "./sqlite-store.js";
 
 /** Where a store lives: an embedded SQLite file or a PostgreSQL database. */
 export type StoreLocation =
@@ -24,13 +22,21 @@ export function storeMayHoldState(location: StoreLocation): boolean {
 
 /**
  * Opens (and migrates) the store at `location`. `mustExist`: never create the SQLite file
- * (reading commands; a PostgreSQL database is never created by opening it anyway).
+ * (reading commands; a PostgreSQL database is never created by opening it anyway). Only the
+ * store that is used is loaded: a command pays for neither the PostgreSQL client nor the
+ * query builder until it opens a store.
  */
-export function openStore(
+export async function openStore(
   location: StoreLocation,
   options: { clock?: Clock; mustExist?: boolean } = {},
 ): Promise<Store> {
-  return location.kind === "sqlite"
-    ? openSqliteStore(location.path, options)
-    : openPostgresStore(location.url, options.clock === undefined ? {} : { clock: options.clock });
+  if (location.kind === "sqlite") {
+    const { openSqliteStore } = await import("./sqlite-store.js");
+    return openSqliteStore(location.path, options);
+  }
+  const { openPostgresStore } = await import("./postgres-store.js");
+  return openPostgresStore(
+    location.url,
+    options.clock === undefined ? {} : { clock: options.clock },
+  );
 }

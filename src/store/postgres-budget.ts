@@ -60,13 +60,18 @@ export async function settlePgBudget(
   db: Kysely<PgStoreDatabase>,
   reservationId: string,
   actualUsd: number,
+  sync = true,
 ): Promise<void> {
-  await db
-    .updateTable("budget_ledger")
-    .set({ amount_usd: Math.max(0, actualUsd), settled: 1 })
-    .where("id", "=", reservationId)
-    .where("settled", "=", 0)
-    .execute();
+  await db.transaction().execute(async (tx) => {
+    // Not waiting for the WAL flush: the caller's next synchronous commit flushes it.
+    if (!sync) await sql`set local synchronous_commit = off`.execute(tx);
+    await tx
+      .updateTable("budget_ledger")
+      .set({ amount_usd: Math.max(0, actualUsd), settled: 1 })
+      .where("id", "=", reservationId)
+      .where("settled", "=", 0)
+      .execute();
+  });
 }
 
 async function budgetTotals(

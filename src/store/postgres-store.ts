@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { OrchestratorError, SystemError } from "../core/errors.js";
 import { EVENT_SCHEMA_VERSION } from "../core/events.js";
 import type { EventBody, StoredEvent } from "../core/events.js";
 import { systemClock } from "../core/ports.js";
 import type {
+  SyncOptions,
   BudgetReservationRequest,
   BudgetReservationResult,
   ChildProcessRecord,
@@ -158,6 +159,7 @@ export class PostgresStore implements Store {
     taskId: string,
     runId: string | null,
     bodies: readonly EventBody[],
+    options: SyncOptions = {},
   ): Promise<StoredEvent[]> {
     if (bodies.length === 0) return [];
     const valid = bodies.map((body) => encodeEventBody(taskId, body));
@@ -165,6 +167,8 @@ export class PostgresStore implements Store {
     // The counter row is taken for the whole batch: its seqs are consecutive, and the row lock
     // (held to commit) makes every writer's batch commit in seq order.
     const last = await this.db.transaction().execute(async (tx) => {
+      // Committed without waiting for the WAL flush; the next synchronous commit flushes it.
+      if (options.sync === false) await sql`set local synchronous_commit = off`.execute(tx);
       const counter = await tx
         .updateTable("event_counter")
         .set((eb) => ({ last_seq: eb("last_seq", "+", valid.length) }))
@@ -267,8 +271,8 @@ export class PostgresStore implements Store {
     return reservePgBudget(this.db, this.clock.now(), request);
   }
 
-  settleBudget(reservationId: string, actualUsd: number): Promise<void> {
-    return settlePgBudget(this.db, reservationId, actualUsd);
+  settleBudget(reservationId: string, actualUsd: number, options?: SyncOptions): Promise<void> {
+    return settlePgBudget(this.db, reservationId, actualUsd, options?.sync !== false);
   }
 
   async registerChild(child: ChildProcessRecord): Promise<void> {

@@ -3,6 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
+import { z } from "zod";
 import { OrchestratorError, SystemError } from "../core/errors.js";
 import { EVENT_SCHEMA_VERSION } from "../core/events.js";
 import type { EventBody, StoredEvent } from "../core/events.js";
@@ -11,6 +12,7 @@ import type {
   BudgetReservationRequest,
   BudgetReservationResult,
   BudgetTotals,
+  SyncOptions,
   ChildProcessRecord,
   Clock,
   RunRecord,
@@ -29,6 +31,9 @@ import {
   encodeTask,
 } from "./rows.js";
 import type { StoreDatabase } from "./schema.js";
+
+const INSERT_EVENT =
+  "insert into events (task_id, run_id, type, schema_version, body, at) values (?, ?, ?, ?, ?, ?) returning seq";
 
 /** How long a statement waits for another connection's write lock before failing. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -58,9 +63,12 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements Store {
   private closed = false;
+  private insertEvent: Database.Statement | undefined;
 
   private constructor(
     private readonly db: Kysely<StoreDatabase>,
+    /** The same connection, for event batches written in one synchronous step. */
+    private readonly sqlite: Database.Database,
     /** The database file, for messages. */
     readonly path: string,
     private readonly clock: Clock,
@@ -76,7 +84,7 @@ export class SqliteStore implements Store {
       configureConnection(sqlite, path);
       const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
       await migrate(db, path, clock);
-      return new SqliteStore(db, path, clock);
+      return new SqliteStore(db, sqlite, path, clock);
     } catch (error) {
       sqlite?.close();
       if (error instanceof OrchestratorError) throw error;
@@ -170,27 +178,29 @@ export class SqliteStore implements Store {
     taskId: string,
     runId: string | null,
     bodies: readonly EventBody[],
+    options: SyncOptions = {},
   ): Promise<StoredEvent[]> {
     if (bodies.length === 0) return [];
     const valid = bodies.map((body) => encodeEventBody(taskId, body));
     const at = this.clock.now();
-    // One multi-row INSERT, autocommitted: atomic, and one WAL sync for the whole batch.
-    const rows = await this.db
-      .insertInto("events")
-      .values(
-        valid.map((body) => ({
-          task_id: taskId,
-          run_id: runId,
-          type: body.type,
-          schema_version: EVENT_SCHEMA_VERSION,
-          body: JSON.stringify(body),
-          at,
-        })),
-      )
-      .returning("seq")
-      .execute();
-    // Rows are inserted in VALUES order, so their seqs ascend in that order.
-    const seqs = rows.map((row) => row.seq).sort((a, b) => a - b);
+    const rows = valid.map((body) => [
+      taskId,
+      runId,
+      body.type,
+      EVENT_SCHEMA_VERSION,
+      JSON.stringify(body),
+      at,
+    ]);
+    // One transaction, run synchronously on the connection (nothing else of this process can
+    // interleave): atomic, one WAL sync at its commit — none when the caller does not need one,
+    // which `synchronous = NORMAL` gives for this commit only (a later FULL commit syncs the WAL
+    // with these frames in it).
+    const insert = (this.insertEvent ??= this.sqlite.prepare(INSERT_EVENT));
+    const write = this.sqlite.transaction(() =>
+      rows.map((row) => z.object({ seq: z.number() }).parse(insert.get(...row)).seq),
+    );
+    await Promise.resolve();
+    const seqs = this.withSync(options, () => write.immediate());
     return valid.map((body, i) => ({ seq: seqs[i] ?? 0, taskId, runId, at, body }));
   }
 
@@ -295,13 +305,27 @@ export class SqliteStore implements Store {
     return { ok, ...overScope(request, estimate, spent, reserved), spent, reserved };
   }
 
-  async settleBudget(reservationId: string, actualUsd: number): Promise<void> {
-    await this.db
-      .updateTable("budget_ledger")
-      .set({ amount_usd: Math.max(0, actualUsd), settled: 1 })
-      .where("id", "=", reservationId)
-      .where("settled", "=", 0)
-      .execute();
+  async settleBudget(
+    reservationId: string,
+    actualUsd: number,
+    options: SyncOptions = {},
+  ): Promise<void> {
+    const settle = this.sqlite.prepare(
+      "update budget_ledger set amount_usd = ?, settled = 1 where id = ? and settled = 0",
+    );
+    await Promise.resolve();
+    this.withSync(options, () => settle.run(Math.max(0, actualUsd), reservationId));
+  }
+
+  /** Runs synchronous writes with the sync `options` ask for (see {@link SyncOptions}). */
+  private withSync<T>(options: SyncOptions, write: () => T): T {
+    if (options.sync !== false) return write();
+    this.sqlite.pragma("synchronous = NORMAL");
+    try {
+      return write();
+    } finally {
+      this.sqlite.pragma("synchronous = FULL");
+    }
   }
 
   private async budgetTotals(

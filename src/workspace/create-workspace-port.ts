@@ -11,10 +11,10 @@ export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): W
   const git = (path: string): Git => new Git(runner, path);
   // One Worktree per path, so what it looks up once (git dir, identity) is not asked again.
   const worktrees = new Map<string, Worktree>();
-  const at = (path: string): Worktree => {
+  const at = (path: string, baseSha?: string): Worktree => {
     let wt = worktrees.get(path);
     if (wt === undefined) {
-      wt = new Worktree(runner, path);
+      wt = new Worktree(runner, path, baseSha === undefined ? {} : { baseSha });
       worktrees.set(path, wt);
     }
     return wt;
@@ -27,6 +27,9 @@ export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): W
         ...(task.base === undefined ? {} : { base: task.base }),
         ...(dependencies === undefined ? {} : { dependencies }),
       });
+      // The base just resolved (and checked) is the one the step commits are searched from.
+      worktrees.delete(wt.path);
+      at(wt.path, wt.baseSha);
       return {
         worktree: wt.path,
         branch: wt.branch,

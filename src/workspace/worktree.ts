@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { SystemError } from "../core/errors.js";
 import type { ProcessRunner } from "../core/ports.js";
 import { resolveBaseSha } from "./base-sha.js";
@@ -27,12 +27,17 @@ export interface CommitStepInput extends StepCommitMessage {
   readonly allowEmpty?: boolean;
   /** Skip the repository's pre-commit and commit-msg hooks. Off by default: hooks are checks too. */
   readonly noVerify?: boolean;
+  /** The index already holds the whole change ({@link Worktree.diff} just ran): no `git add`. */
+  readonly staged?: boolean;
 }
 
 export interface WorktreeOptions extends GitOptions {
   /** The base commit, when the caller knows it (from {@link createTaskWorktree}); else read back. */
   readonly baseSha?: string;
 }
+
+/** A full commit id (SHA-1 or SHA-256). */
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /**
  * Diff options that keep the output a plain, applicable patch whatever the user's diff config
@@ -111,10 +116,7 @@ export class Worktree {
    * process runner keeps only the tail of very large outputs and a cut patch would be corrupt.
    */
   private async diffToString(args: readonly string[]): Promise<string> {
-    this.gitDir ??= (
-      await this.git.run(["rev-parse", "--path-format=absolute", "--git-dir"])
-    ).trim();
-    const file = join(this.gitDir, `orchestrator-diff-${randomUUID()}.patch`);
+    const file = join(await this.gitDirectory(), `orchestrator-diff-${randomUUID()}.patch`);
     try {
       await this.git.run([...args, `--output=${file}`]);
       return await readFile(file, "utf8");
@@ -162,7 +164,7 @@ export class Worktree {
    * @returns the new commit's SHA.
    */
   async commitStep(input: CommitStepInput): Promise<string> {
-    await this.stageAll();
+    if (input.staged !== true) await this.stageAll();
     const args = ["commit", "--quiet", "--cleanup=whitespace", "--file=-"];
     if (input.allowEmpty === true) args.push("--allow-empty");
     if (input.noVerify === true) args.push("--no-verify");
@@ -170,7 +172,37 @@ export class Worktree {
       input: buildCommitMessage(input),
       config: await (this.identity ??= missingIdentityConfig(this.git)),
     });
-    return this.headSha();
+    return (await this.headFromFiles()) ?? this.headSha();
+  }
+
+  /**
+   * HEAD's commit read from the ref files git has just written (no process), or undefined when
+   * they do not say (a ref backend other than files, a packed or symbolic ref).
+   */
+  private async headFromFiles(): Promise<string | undefined> {
+    try {
+      const gitDir = await this.gitDirectory();
+      const head = (await readFile(join(gitDir, "HEAD"), "utf8")).trim();
+      if (SHA.test(head)) return head;
+      const ref = /^ref: (refs\/heads\/[^\s]+)$/.exec(head)?.[1];
+      if (ref === undefined) return undefined;
+      const common = await readFile(join(gitDir, "commondir"), "utf8").then(
+        (text) => resolve(gitDir, text.trim()),
+        () => gitDir,
+      );
+      const sha = (await readFile(join(common, ref), "utf8")).trim();
+      return SHA.test(sha) ? sha : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The worktree's own git directory, asked once. */
+  private async gitDirectory(): Promise<string> {
+    this.gitDir ??= (
+      await this.git.run(["rev-parse", "--path-format=absolute", "--git-dir"])
+    ).trim();
+    return this.gitDir;
   }
 
   /** Step commits on the branch since its base, oldest first. */

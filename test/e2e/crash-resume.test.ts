@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { happyScript } from "../support/script-builder.js";
 import type { ScriptedStep } from "../support/script-builder.js";
@@ -113,4 +115,38 @@ describe("kill -9 at every state, then resume", () => {
     },
     60_000,
   );
+});
+
+describe("the branch, not the event log, says whether a step is committed", () => {
+  it("a log that lost the record of a commit (and its start) does not commit the step again", async () => {
+    const repo = await createTempRepo();
+    repos.push(repo);
+    await writeScriptedProject(repo.root, { taskId: TASK, script });
+    await repo.commitAll("orchestrator config");
+    const committed = (e: Record<string, unknown>): boolean =>
+      e.type === "step.committed" && e.stepId === "S2";
+    expect(await runUntil(repo.root, repo.env, committed)).toBe(true);
+    // The log loses its tail from the start of S2's commit on, as a database restored from an
+    // earlier copy (or one that lost unsynced writes) would: it says S2 is still to commit.
+    const db = new Database(join(repo.root, ".orchestrator", "state.db"));
+    try {
+      const start = db
+        .prepare("select min(seq) as seq from events where type = 'effect.started' and body like ?")
+        .get(`%${TASK}/S2%`);
+      const seq = (start as { seq: number | null }).seq;
+      expect(seq).not.toBeNull();
+      db.prepare("delete from events where seq >= ?").run(seq);
+    } finally {
+      db.close();
+    }
+
+    const resumed = await runCli(["resume", "--json"], repo.root, repo.env);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const log = await repo.sh(
+      "log",
+      "--format=%(trailers:key=Orchestrator-Step,valueonly)",
+      `main..orchestrator/${TASK}`,
+    );
+    expect(log.split("\n").filter(Boolean).sort()).toEqual(["S1", "S2", "S3"]);
+  }, 60_000);
 });

@@ -3,8 +3,9 @@
  * Run by `child-process.ts` after transpiling; not part of the build.
  *
  *   append <db> <taskId>          appends notes forever, printing each seq once it is durable
- *   batch <db> <taskId>           appends batches of 3 notes forever, printing each batch's last
- *                                 seq once the batch is durable
+ *   batch <db> <taskId>           appends batches of 3 notes forever, every other one unsynced
+ *                                 (`sync: false`), printing each batch's last seq once the
+ *                                 batch is committed
  *   lease <db> <owner> <times>    enters the lease-guarded section of task L `times` times
  *   budget <db> <task> <cents>    reserves and settles 1 cent until the day's limit of `cents`
  *                                 refuses; prints how many it got
@@ -31,6 +32,7 @@ async function appendBatchesForever(store: SqliteStore, taskId: string): Promise
       taskId,
       null,
       [0, 1, 2].map((j) => ({ type: "note", level: "info", message: `b${i}-${j}` })),
+      { sync: i % 2 === 0 },
     );
     process.stdout.write(`${events.at(-1)?.seq ?? 0}\n`);
   }

@@ -151,6 +151,26 @@ function describeEventLog(fixture: Fixture): void {
     expect(await store.runEvents("R3")).toEqual([]);
   });
 
+  it("commits an unsynced batch like a synced one: visible, in order, all of it or none", async () => {
+    const { store } = fixture();
+    const lazy = await store.appendAll("T1", "R1", [note("a"), note("b")], { sync: false });
+    const synced = await store.appendAll("T1", "R1", [note("c")], { sync: true });
+    expect([...lazy, ...synced].map((e) => [e.seq, e.body])).toEqual([
+      [1, note("a")],
+      [2, note("b")],
+      [3, note("c")],
+    ]);
+    const bad: unknown = { type: "note", level: "loud", message: "x" };
+    // @ts-expect-error -- deliberately invalid at runtime
+    const mixed: EventBody[] = [note("d"), bad];
+    await expect(
+      later(() => store.appendAll("T1", null, mixed, { sync: false })),
+    ).rejects.toThrow();
+    expect(await store.events("T1")).toEqual([...lazy, ...synced]);
+    // The connection is left as it was: a plain append after an unsynced one works as before.
+    expect((await store.append("T1", null, note("after"))).seq).toBe(4);
+  });
+
   it("appends a batch with consecutive seqs in order, and all of it or none", async () => {
     const { store } = fixture();
     await store.append("T1", null, note("before"));
@@ -309,7 +329,7 @@ function describeBudgetLedger(fixture: Fixture): void {
     const { clock, store } = fixture();
     const first = await store.reserveBudget(budgetRequest(clock, "A", 0.9, { dailyUsd: 1 }));
     if (!first.ok) throw new Error("first reservation refused");
-    await store.settleBudget(first.id, 0.25);
+    await store.settleBudget(first.id, 0.25, { sync: false });
     await store.settleBudget(first.id, 5);
     const next = await store.reserveBudget(budgetRequest(clock, "B", 0.7, { dailyUsd: 1 }));
     expect(next).toMatchObject({ ok: true, spent: { task: 0, day: 0.25, month: 0.25 } });

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { loadProjectConfig } from "../../config/index.js";
+import { loadProjectConfig } from "../../config/load-project-config.js";
 import type { TaskView } from "../../core/projection.js";
 import { projectTask } from "../../core/projection.js";
 import type { Task } from "../../core/task.js";
