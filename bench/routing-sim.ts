@@ -517,6 +517,7 @@ export function learnedOptions(view: RouterView, seed: number): LearnedRouterOpt
     explore: l.explore,
     priorWeight: l.prior_weight,
     tolerance: l.tolerance,
+    successValue: l.success_value,
     leakPenalty: l.leak_penalty,
     maxLeak: l.max_leak,
     exploreReviewer: l.explore_reviewer,
@@ -545,22 +546,21 @@ export function learnedStrategy(view: RouterView, seed: number, name = "learned"
     history,
     choose: (step, k, previous) => {
       const req = request(step);
-      const first =
-        previous === undefined
-          ? routeLearned(config, history, req, { ...options, attempts: view.maxAttempts - k })
-          : undefined;
-      const failed = previous?.author ?? config.models.get(ladder[0] ?? "");
-      const author =
-        first?.model ??
-        (failed === undefined ? undefined : nextOnLadder(config, ladder, failed, req).model);
-      if (author === undefined) throw new Error("the learned strategy needs a ladder");
+      // Every attempt is the learned policy's, as in the engine: the history holds the failed
+      // attempt, and the ladder is climbed only when nothing is trusted.
+      const decision = routeLearned(config, history, req, {
+        ...options,
+        attempts: view.maxAttempts - k,
+        previous: previous?.author,
+      });
+      const author = decision.model;
       const reviewer = routeLearned(
         config,
         history,
         { ...req, role: "code_reviewer", authorFamily: author.family },
         options,
       ).model;
-      return { author, reviewer, ...(first ? { mode: first.mode } : {}) };
+      return { author, reviewer, ...(k === 0 ? { mode: decision.mode } : {}) };
     },
     learn: (step, pair, observed) => {
       const key = { area: step.area, risk: step.risk, stepType: step.stepType };

@@ -48,6 +48,21 @@ export interface LearnedRouterOptions {
    * used, whatever the absolute `successThreshold` allows.
    */
   readonly tolerance?: number | undefined;
+  /**
+   * What a good step is worth, in attempts (author and review) of the rules' model in the
+   * situation; default 20. Among the models whose step success is proved above the floor, the
+   * one with the highest value · success − cost is used, and the Thompson draws explore by the
+   * same objective: a cheaper model is used when the cost it saves outweighs the success it
+   * gives up at this price, so where cheap models are unreliable the router spends more.
+   */
+  readonly successValue?: number | undefined;
+  /**
+   * The author of the step's failed attempt, on a retry. The retry is decided like a first
+   * attempt (the failure is in the history, and fewer attempts are left); only when nothing
+   * is trusted does it climb `routing.ladder` from this model instead of falling back to the
+   * rules.
+   */
+  readonly previous?: ModelSpec | undefined;
   /** Tokens of a typical review of the author's work, priced on the reviewer it would get. */
   readonly reviewUsage?: TokenUsage | undefined;
   /**
@@ -82,6 +97,7 @@ export const LEARNED_DEFAULTS = {
   explore: 1,
   priorWeight: 8,
   tolerance: 0.03,
+  successValue: 20,
   leakPenalty: 2,
   maxLeak: 0.04,
   exploreReviewer: 0.5,
@@ -266,21 +282,13 @@ function posteriorOf(
   };
 }
 
-/** The models of the step's attempts after the first: up the ladder, else the same model. */
-function retryModels(
-  config: ModelsConfig,
-  req: RouteRequest,
-  first: ModelSpec,
-  retries: number,
-): ModelSpec[] {
-  const ladder = config.routing.ladder;
-  const out: ModelSpec[] = [];
-  let previous = first;
-  for (let i = 0; i < retries; i++) {
-    previous = ladder === undefined ? first : nextOnLadder(config, ladder, previous, req).model;
-    out.push(previous);
-  }
-  return out;
+/**
+ * The models of the step's attempts after the first: the same model. A retry is decided again
+ * by this policy, which keeps a model while it stays trusted; a model whose step fails too
+ * often within the attempts left is not trusted, and the retry goes elsewhere.
+ */
+function retryModels(first: ModelSpec, retries: number): ModelSpec[] {
+  return Array.from({ length: retries }, () => first);
 }
 
 /** The expected cost and success of attempts tried in order until one passes. */
@@ -363,7 +371,7 @@ function scoreCandidates(
   const models = authorCandidates(config, req);
   const dearest = Math.max(0, ...models.map((m) => postOf(m).cost));
   return models.map((model) => {
-    const then = retryModels(config, req, model, retries);
+    const then = retryModels(model, retries);
     return {
       post: postOf(model),
       relativeCost: dearest > 0 ? postOf(model).cost / dearest : 0,
@@ -379,10 +387,10 @@ function relativeCostOf(candidates: readonly Candidate[], model: ModelSpec | und
   return candidates.find((c) => c.post.model.name === model?.name)?.relativeCost ?? 1;
 }
 
-/** The candidate with the lowest sampled cost per good step. */
-const cheapestPerSuccess = (list: readonly Candidate[]): Candidate | undefined =>
+/** The candidate with the highest score. */
+const bestBy = (list: readonly Candidate[], score: (c: Candidate) => number): Candidate | undefined =>
   list.reduce<Candidate | undefined>(
-    (a, c) => (a === undefined || perSuccess(c.sampled) < perSuccess(a.sampled) ? c : a),
+    (a, c) => (a === undefined || score(c) > score(a) ? c : a),
     undefined,
   );
 
@@ -497,24 +505,29 @@ export function routeLearned(
   const attempts = options.attempts ?? LEARNED_DEFAULTS.attempts;
   const candidates = scoreCandidates(config, history, req, options);
   const tolerance = options.tolerance ?? LEARNED_DEFAULTS.tolerance;
+  const ruleChoice = routeByRules(config, req);
+  // A good step is worth `successValue` attempts of the rules' model here: the price at
+  // which success is traded for cost, the same in every decision of the situation.
+  const refCost =
+    candidates.find((c) => c.post.model.name === ruleChoice.model.name)?.post.cost ??
+    Math.max(0, ...candidates.map((c) => c.post.cost));
+  const value = (options.successValue ?? LEARNED_DEFAULTS.successValue) * refCost;
+  const net = (e: StepEstimate): number => value * e.success - e.cost;
   const known = candidates.filter((c) => c.post.attempts >= minSamples);
-  // Proven (lower bound) above the threshold, and expected no more than `tolerance` below the
-  // best proven model: the cheapest of those is used.
+  // Proven (lower bound) above the floor, and expected no more than `tolerance` below the
+  // best proven model: of those, the highest value of success less cost is used.
   const best = Math.max(0, ...known.map((c) => c.mean.success));
   const trusted = known.filter(
     (c) => c.lower.success >= threshold && c.mean.success >= best - tolerance,
   );
-  const exploit = cheapestPerSuccess(trusted);
-  const rule = exploit ? undefined : routeByRules(config, req);
+  const exploit = bestBy(trusted, (c) => net(c.mean));
+  const rule = exploit ? undefined : ruleChoice;
   const usedCost = exploit?.relativeCost ?? relativeCostOf(candidates, rule?.model);
-  const drawnBar = Math.max(
-    threshold,
-    Math.max(0, ...candidates.map((c) => c.sampled.success)) - tolerance,
-  );
   // A model is explored once something is known of it: its own record, its record elsewhere,
   // or (a newcomer) the situation's; in a situation nobody has worked in, the rules go first.
-  const drawn = cheapestPerSuccess(
-    candidates.filter((c) => c.post.a + c.post.b > 2 && c.sampled.success >= drawnBar),
+  const drawn = bestBy(
+    candidates.filter((c) => c.post.a + c.post.b > 2 && c.sampled.success >= threshold),
+    (c) => net(c.sampled),
   );
   const where = situation(req);
   if (
@@ -541,6 +554,11 @@ export function routeLearned(
         `step success >= ${exploit.lower.success.toFixed(2)} within ${attempts} attempts ` +
         `(threshold ${threshold}), $${perSuccess(exploit.mean).toFixed(4)} per good step)`,
     };
+  }
+  const ladder = config.routing.ladder;
+  if (options.previous !== undefined && ladder !== undefined) {
+    const up = nextOnLadder(config, ladder, options.previous, req);
+    return { ...up, mode: "rules", reason: `${up.reason}; nothing trusted in ${where}` };
   }
   const decision = rule ?? routeByRules(config, req);
   return {

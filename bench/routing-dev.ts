@@ -1,0 +1,13 @@
+import { readFile } from "node:fs/promises";
+import { parseWorkload } from "./routing-workload.js";
+import { runRandomWorkloads, summarise, formatRandomTable, randomTargetLines } from "./routing-random-run.js";
+const base = parseWorkload(await readFile(new URL("./routing/workload.json", import.meta.url), "utf8"));
+const learned = JSON.parse(process.env.LEARNED ?? "{}");
+const k = Number(process.env.K ?? 12);
+const seed = Number(process.env.SEED ?? 1000);
+const runs = runRandomWorkloads({ ...base, learned: { ...base.learned, ...learned } }, k, seed, 1);
+const s = summarise(runs);
+console.log(JSON.stringify(learned));
+console.log(formatRandomTable(s));
+console.log(randomTargetLines(s).join("\n"));
+for (const r of runs) console.log(r.seed, r.rows.filter((x) => x.name.startsWith("learned")).map((x) => `${x.name} ${x.oracleRatio.toFixed(2)} loss ${x.successLoss.toFixed(1)} esc ${x.escapeRatio.toFixed(2)}`).join(" | "));

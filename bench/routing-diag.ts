@@ -1,0 +1,18 @@
+import { readFile } from "node:fs/promises";
+import { parseWorkload, generateSteps } from "./routing-workload.js";
+import { randomWorkload } from "./routing-random.js";
+import { simContext, runStrategy, baselineStrategy, warmLearnedStrategy, equalQualityOracles } from "./routing-sim.js";
+const base = parseWorkload(await readFile(new URL("./routing/workload.json", import.meta.url), "utf8"));
+const learned = JSON.parse(process.env.LEARNED ?? "{}");
+const seed = Number(process.env.SEED ?? 1002);
+const warm = Number(process.env.WARM ?? 1);
+const w = randomWorkload({ ...base, learned: { ...base.learned, ...learned } }, seed);
+const ctx = simContext(w);
+const steps = generateSteps(w, seed);
+const b = runStrategy(ctx, steps, baselineStrategy(ctx));
+const l = runStrategy(ctx, steps, warmLearnedStrategy(ctx, seed + 1, warm));
+const o = runStrategy(ctx, steps, equalQualityOracles(ctx, steps)(l.successes / l.steps, "oracle"));
+for (const r of [b, l, o]) console.log(r.name, r.successes, r.escapes, r.totalUsd.toFixed(2), "impl", r.implementerUsd.toFixed(2), "rev", r.reviewUsd.toFixed(2), JSON.stringify(r.modelUse), JSON.stringify(r.reviewerUse), JSON.stringify(r.modes));
+console.log(JSON.stringify(w.steps), JSON.stringify(w.gate));
+for (const [m, t] of Object.entries(w.success)) console.log(m, JSON.stringify(t));
+for (const [m, t] of Object.entries(w.review_quality)) console.log("rev", m, JSON.stringify(t));
