@@ -398,14 +398,43 @@ function situation(req: RouteRequest): string {
   return `${req.area} ${req.risk}-risk`;
 }
 
+/** Pseudo-reviews a reviewer's rates borrow from every reviewer's record in the situation. */
+const REVIEW_PRIOR_WEIGHT = 2;
+
+/**
+ * One attempt (author and review) by the rules' choices in the situation, at its recorded
+ * size: the unit of {@link LearnedRouterOptions.successValue}.
+ */
+function ruleAttemptCost(
+  config: ModelsConfig,
+  history: RoutingHistory,
+  req: RouteRequest,
+  options: LearnedRouterOptions,
+): number {
+  const authorRole = req.role === "code_reviewer" ? "implementer" : req.role;
+  const authorReq = { ...req, role: authorRole };
+  const author = routeByRules(config, authorReq).model;
+  const own = costOf(typicalUsage(history, authorReq), author.price);
+  const reviewerRole = REVIEWER_OF[authorRole];
+  if (reviewerRole === undefined) return own;
+  const reviewer = routeByRules(config, {
+    ...req,
+    role: reviewerRole,
+    authorFamily: author.family,
+  }).model;
+  return own + costOf(reviewUsageOf(history, req, options), reviewer.price);
+}
+
 /**
  * The code reviewer of an author's change: any configured model of another family than the
- * author (the cross-review rule is never relaxed). A reviewer is trusted in a situation once it
- * has `minSamples` reviews there and its leak rate (approvals the gate then failed, per
- * approval; Beta posterior) is at most `maxLeak`; the cheapest trusted reviewer whose sampled
- * leak rate is within the limit is used, else the one the rules pick. With `explore`, a
- * cheaper reviewer with fewer than `minSamples` reviews is tried with probability
- * `exploreReviewer`, except on high-risk steps.
+ * author (the cross-review rule is never relaxed). A review is priced at what it costs plus
+ * what it leads to: a rejection or a leak (an approval the gate then failed) costs another
+ * attempt, and a leak is the trace of κ defects that got past both unseen, each a good step
+ * lost (worth `successValue` attempts). Per review rates are Beta posteriors with a prior from
+ * every reviewer's record in the situation. Of the reviewers with `minSamples` reviews there,
+ * and the rules' reviewer, the lowest expected price is used; with `explore`, Thompson draws
+ * try a cheaper reviewer with fewer reviews, with probability `exploreReviewer`, never on
+ * high-risk steps.
  */
 function chooseReviewer(
   config: ModelsConfig,
@@ -418,52 +447,72 @@ function chooseReviewer(
   const family = req.authorFamily;
   if (family === undefined || !config.routing.crossReview) return { ...rule, mode: "rules" };
   const minSamples = options.minSamples ?? LEARNED_DEFAULTS.minSamples;
-  const maxLeak = options.maxLeak ?? LEARNED_DEFAULTS.maxLeak;
+  const kappa = options.leakPenalty ?? LEARNED_DEFAULTS.leakPenalty;
   const usage = reviewUsageOf(history, req, options);
-  const ruleCost = costOf(usage, rule.model.price);
+  const attempt = ruleAttemptCost(config, history, req, options);
+  const value = (options.successValue ?? LEARNED_DEFAULTS.successValue) * attempt;
+  const group = history.groupStats("code_reviewer", req.area, req.risk);
+  const w = Math.min(REVIEW_PRIOR_WEIGHT, group.attempts);
+  const rejectShare = group.attempts > 0 ? (group.attempts - group.successes) / group.attempts : 0;
+  const leakShare = group.attempts > 0 ? group.leaks / group.attempts : 0;
   const where = situation(req);
+  const sampled = options.expected !== true && explore;
   const others = [...config.models.values()]
     .filter((m) => m.family !== family)
     .map((m) => {
       const s = history.stats("code_reviewer", m.name, req.area, req.risk);
-      const a = LEAK_PRIOR.a + s.leaks;
-      const b = LEAK_PRIOR.b + s.successes - s.leaks;
-      return { m, s, cost: costOf(usage, m.price), mean: a / (a + b), a, b };
-    })
-    .sort((x, y) => x.cost - y.cost);
-  const trusted = others.find(
-    (o) =>
-      o.cost < ruleCost &&
-      o.s.attempts >= minSamples &&
-      o.mean <= maxLeak &&
-      draw(o.a, o.b, options) <= maxLeak,
+      const rejectA = 1 + w * rejectShare + (s.attempts - s.successes);
+      const rejectB = 1 + w * (1 - rejectShare) + s.successes;
+      const leakA = LEAK_PRIOR.a + w * leakShare + s.leaks;
+      const leakB = LEAK_PRIOR.b + w * (1 - leakShare) + s.attempts - s.leaks;
+      const cost = costOf(usage, m.price);
+      const price = (reject: number, leak: number): number =>
+        cost + attempt * (reject + leak) + value * kappa * leak;
+      return {
+        m,
+        s,
+        cost,
+        leak: leakA / (leakA + leakB),
+        mean: price(rejectA / (rejectA + rejectB), leakA / (leakA + leakB)),
+        drawn: sampled
+          ? price(sampleBeta(rejectA, rejectB, options.rng), sampleBeta(leakA, leakB, options.rng))
+          : 0,
+      };
+    });
+  type Reviewer = (typeof others)[number];
+  const lowest = (list: readonly Reviewer[], f: (r: Reviewer) => number): Reviewer | undefined =>
+    list.reduce<Reviewer | undefined>((a, r) => (a === undefined || f(r) < f(a) ? r : a), undefined);
+  const trusted = lowest(
+    others.filter((o) => o.s.attempts >= minSamples || o.m.name === rule.model.name),
+    (o) => o.mean,
   );
-  const chosenCost = trusted?.cost ?? ruleCost;
-  const untried = others.find((o) => o.cost < chosenCost && o.s.attempts < minSamples);
+  const chosen = trusted?.m.name === rule.model.name ? undefined : trusted;
+  const chosenCost = chosen?.cost ?? costOf(usage, rule.model.price);
+  const drawn = sampled ? lowest(others, (o) => o.drawn) : undefined;
   if (
-    explore &&
-    options.expected !== true &&
-    untried &&
+    drawn !== undefined &&
+    drawn.s.attempts < minSamples &&
+    drawn.cost < chosenCost &&
     req.risk !== "high" &&
     options.rng() < (options.exploreReviewer ?? LEARNED_DEFAULTS.exploreReviewer)
   ) {
     return {
-      model: untried.m,
+      model: drawn.m,
       mode: "explore",
       reason:
-        `${req.role}=${untried.m.name} (exploring: ${untried.s.attempts} reviews in ${where}, ` +
+        `${req.role}=${drawn.m.name} (exploring: ${drawn.s.attempts} reviews in ${where}, ` +
         `cross-check of ${family})`,
     };
   }
-  if (trusted) {
-    const { s } = trusted;
+  if (chosen) {
+    const { s } = chosen;
     return {
-      model: trusted.m,
+      model: chosen.m,
       mode: "learned",
       reason:
-        `${req.role}=${trusted.m.name} (learned: ${s.leaks} of ${s.successes} approvals in ` +
-        `${where} failed the gate, leak ${trusted.mean.toFixed(3)} <= ${maxLeak}; cross-check ` +
-        `of ${family})`,
+        `${req.role}=${chosen.m.name} (learned: ${s.leaks} of ${s.successes} approvals in ` +
+        `${where} failed the gate, leak ${chosen.leak.toFixed(3)} per review; ` +
+        `$${chosen.mean.toFixed(4)} a review with what it leads to; cross-check of ${family})`,
     };
   }
   return { ...rule, mode: "rules" };
