@@ -142,22 +142,26 @@ describe("routeLearned", () => {
     // retries counted; Pro finishes 99.9%.
     const history = withRecord(new RoutingHistory(), services, "gemini_flash", 200, 120);
     withRecord(history, services, "gemini_pro", 200, 196);
-    const pick = (attempts: number, tolerance?: number) =>
+    const pick = (attempts: number, tolerance?: number, successValue?: number) =>
       routeLearned(config, history, services, {
         rng: seededRng(2),
         explore: 0,
         attempts,
         tolerance,
+        successValue,
       });
-    // By default a step may lose at most 1 point against the best proven model: Pro.
+    // By default a step may lose at most 3 points against the best proven model: Pro.
     expect(pick(3).model.name).toBe("gemini_pro");
-    // A user who gives up 10 points for the price gets flash, judged on the step.
-    const three = pick(3, 0.1);
+    // Allowed 10 points, the 6 points flash loses are still worth more than it saves when a
+    // good step is worth 20 of Pro's attempts (the default)...
+    expect(pick(3, 0.1).model.name).toBe("gemini_pro");
+    // ...but not when it is worth 5: a user who values the price gets flash, judged on the step.
+    const three = pick(3, 0.1, 5);
     expect(three).toMatchObject({ mode: "learned" });
     expect(three.model.name).toBe("gemini_flash");
     expect(three.reason).toMatch(/step success >= 0\.9\d within 3 attempts/);
     // With a single attempt left, 60% is not enough: the proven dearer model is taken.
-    expect(pick(1, 0.1).model.name).toBe("gemini_pro");
+    expect(pick(1, 0.1, 5).model.name).toBe("gemini_pro");
   });
 
   it("tries a cheaper newcomer where the rules' model has a perfect record, not in a new situation", () => {
@@ -177,28 +181,31 @@ describe("routeLearned", () => {
     expect(tried[0]?.reason).toContain("exploring: 0/0 passed in services low-risk");
   });
 
-  it("counts retries up the ladder in the step's success and cost", () => {
+  it("decides a retry from the history, climbing the ladder only when nothing is trusted", () => {
     const laddered = {
       ...config,
-      routing: { ...config.routing, ladder: ["gemini_flash", "gemini_pro"] },
+      routing: { ...config.routing, ladder: ["gemini_flash", "gemini_pro", "claude_sonnet"] },
     };
-    // Flash passes half its attempts, Pro nearly all: flash first, then Pro, succeeds ~99%.
+    const flash = config.models.get("gemini_flash");
+    // Flash passes half its attempts: a step with two attempts left on it succeeds 75%, below
+    // the threshold. Pro, proven, takes the retry whether or not a ladder is set.
     const history = withRecord(new RoutingHistory(), services, "gemini_flash", 200, 100);
     withRecord(history, services, "gemini_pro", 200, 198);
-    const withLadder = routeLearned(laddered, history, services, {
-      rng: seededRng(3),
-      explore: 0,
-      attempts: 2,
+    const options = { rng: seededRng(3), explore: 0, attempts: 2, previous: flash };
+    expect(routeLearned(config, history, services, options).model.name).toBe("gemini_pro");
+    const proven = routeLearned(laddered, history, services, options);
+    expect(proven).toMatchObject({ mode: "learned" });
+    expect(proven.model.name).toBe("gemini_pro");
+    // Nothing proven in the situation: the retry climbs the ladder from the failed model
+    // rather than going back to the rules' choice.
+    const unknown = { ...services, area: "math" } as const;
+    const fresh = routeLearned(laddered, new RoutingHistory(), unknown, {
+      ...options,
+      previous: config.models.get("gemini_pro"),
     });
-    expect(withLadder.model.name).toBe("gemini_flash");
-    expect(withLadder.reason).toMatch(/step success >= 0\.9\d within 2 attempts/);
-    // Without a ladder the retry is on flash again: 1 - 0.5^2 = 75%, below the threshold.
-    const without = routeLearned(config, history, services, {
-      rng: seededRng(3),
-      explore: 0,
-      attempts: 2,
-    });
-    expect(without.model.name).toBe("gemini_pro");
+    expect(fresh).toMatchObject({ mode: "rules" });
+    expect(fresh.model.name).toBe("claude_sonnet");
+    expect(fresh.reason).toContain("nothing trusted in math medium-risk");
   });
 
   it("weighs cost: of two reliable models the cheaper is chosen almost always", () => {
