@@ -519,7 +519,6 @@ export function learnedOptions(view: RouterView, seed: number): LearnedRouterOpt
     tolerance: l.tolerance,
     successValue: l.success_value,
     leakPenalty: l.leak_penalty,
-    maxLeak: l.max_leak,
     exploreReviewer: l.explore_reviewer,
     reviewUsage: view.reviewTokens,
   };

@@ -60,7 +60,6 @@ const LearnedSchema = z.strictObject({
   tolerance: probability.optional(),
   success_value: z.number().positive().optional(),
   leak_penalty: z.number().nonnegative().optional(),
-  max_leak: probability.optional(),
   explore_reviewer: probability.optional(),
 });
 

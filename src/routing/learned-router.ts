@@ -42,10 +42,9 @@ export interface LearnedRouterOptions {
    */
   readonly priorWeight?: number | undefined;
   /**
-   * Step success (within the attempts left) a model may give up against the best candidate
-   * to be used for being cheaper, e.g. 0.02 for two points; default 0.03. The quality bar is
-   * relative: where every cheap model falls short of the strong ones, the strong ones are
-   * used, whatever the absolute `successThreshold` allows.
+   * A hard cap, on top of `successValue`, on the step success (within the attempts left) a
+   * trusted model may give up against the best proven one, e.g. 0.02 for two points; default
+   * 1 (no cap: the value of success decides).
    */
   readonly tolerance?: number | undefined;
   /**
@@ -73,11 +72,6 @@ export interface LearnedRouterOptions {
    */
   readonly leakPenalty?: number | undefined;
   /**
-   * Highest leak rate (approvals the gate then failed, per approval) at which a code reviewer
-   * is trusted in a cell; default 0.04.
-   */
-  readonly maxLeak?: number | undefined;
-  /**
    * Probability of trying a cheaper code reviewer that has no record yet (never on high-risk
    * steps); default 0.5.
    */
@@ -96,10 +90,9 @@ export const LEARNED_DEFAULTS = {
   confidence: 1.645,
   explore: 1,
   priorWeight: 8,
-  tolerance: 0.03,
+  tolerance: 1,
   successValue: 20,
   leakPenalty: 2,
-  maxLeak: 0.04,
   exploreReviewer: 0.5,
 } as const;
 
@@ -523,22 +516,22 @@ function chooseReviewer(
  *
  * Authors (planner, implementer): for each model the cross-review rule allows, the step it
  * would lead to is estimated from history: the chance of a good change within the attempts
- * left (this model first, retries up `routing.ladder`, else on the same model) and the
- * expected cost of those attempts with their reviews. A model's pass rate (review and gate) is
- * Beta(1 + successes, 1 + failures), with a prior borrowed from its record at this risk in
- * other areas; a good change is a pass less κ times the leak rate (approvals the gate failed).
+ * left (retries on the same model: a retry is decided again, from a history that holds the
+ * failure) and the expected cost of those attempts with their reviews. A model's pass rate
+ * (review and gate) is Beta(1 + successes, 1 + failures), with a prior borrowed from its record
+ * at this risk in other areas; a good change is a pass less κ times the leak rate (approvals
+ * the gate failed). A step is scored by value · success − cost, a good step being worth
+ * `successValue` attempts of the rules' model in the situation.
  *
  * - A model is trusted once its cell has `minSamples` attempts (own and borrowed) and the
- *   step's success, with the lower bound of its pass rate, is at least `successThreshold`: the
- *   seed's "success rate > 0.8" on what the user gets, a finished step, rather than on one
- *   attempt. Of the trusted models the one with the lowest cost per good step is used, by
- *   Thompson draws (posterior means for estimates).
- * - When the draws favour a model that is not trusted yet, reaches the threshold in its draw
- *   and is cheaper per attempt than that choice, it is tried with probability `explore`.
- * - With no trusted model the rules decide.
+ *   step's success, with the lower bound of its pass rate, is at least `successThreshold` (the
+ *   quality floor). Of the trusted models the highest score by posterior means is used.
+ * - When the Thompson draws favour a model that is not trusted yet, reaches the floor in its
+ *   draw and is cheaper per attempt than that choice, it is tried with probability `explore`.
+ * - With no trusted model the rules decide (on a retry: the next rung of `routing.ladder`).
  *
- * Code reviewers: the cheapest model of another family whose reviews have proved reliable in
- * the situation (see `maxLeak`), else the rules' reviewer. Plan reviewers follow the rules
+ * Code reviewers: the model of another family whose reviews, priced with the retries and
+ * leaks they lead to, cost least (see `chooseReviewer`), else the rules' reviewer. Plan reviewers follow the rules
  * (a plan review has no gate after it to check it against).
  */
 export function routeLearned(
