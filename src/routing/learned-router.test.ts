@@ -136,6 +136,18 @@ describe("routeLearned", () => {
     expect(d.mode).toBe("rules");
   });
 
+  it("spends rather than falling back to a rules' model whose record fails the floor", () => {
+    const tests = { role: "implementer", risk: "low", area: "tests", stepType: "testing" } as const;
+    expect(routeByRules(config, tests).model.name).toBe("gemini_flash");
+    // Flash (the rules' choice) passes 20% of its attempts here, Sonnet 40% of its: neither
+    // is proved above 0.8 within three attempts, and Sonnet's step is far the better value.
+    const history = withRecord(new RoutingHistory(), tests, "gemini_flash", 100, 20);
+    withRecord(history, tests, "claude_sonnet", 50, 20);
+    const d = routeLearned(config, history, tests, { rng: seededRng(1), expected: true });
+    expect(d.model.name).toBe("claude_sonnet");
+    expect(d.reason).toContain("no model's step success is proved above 0.8");
+  });
+
   it("judges the step, not the attempt, against the best model's, within the tolerance", () => {
     // Flash passes 60% of attempts: within the engine's three attempts it finishes the step
     // about 1 - 0.4^3 = 94% of the time, at a fraction of Gemini Pro's price even with its

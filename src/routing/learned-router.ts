@@ -597,6 +597,24 @@ export function routeLearned(
         `(threshold ${threshold}), $${perSuccess(exploit.mean).toFixed(4)} per good step)`,
     };
   }
+  // Nothing proved above the floor, and the rules' model has a record here that does not
+  // clear it: the best value by the draws (means for estimates), whatever its price, rather
+  // than the rules' choice, which may be the cheap model the record shows failing. Quality is
+  // kept by spending. A rules' model with no record yet is given its chance first.
+  const informed = candidates.filter((c) => c.post.a + c.post.b > 2);
+  const ruleKnown = known.some((c) => c.post.model.name === ruleChoice.model.name);
+  const best2 = ruleKnown ? bestBy(informed, (c) => net(c.sampled)) : undefined;
+  if (best2) {
+    const p = best2.post;
+    return {
+      model: p.model,
+      mode: known.includes(best2) ? "learned" : "explore",
+      reason:
+        `${req.role}=${p.model.name} (${p.successes}/${p.own} passed in ${where}; no model's ` +
+        `step success is proved above ${threshold} within ${attempts} attempts: the best value ` +
+        `of success less cost)`,
+    };
+  }
   const ladder = config.routing.ladder;
   if (options.previous !== undefined && ladder !== undefined) {
     const up = nextOnLadder(config, ladder, options.previous, req);
