@@ -154,10 +154,11 @@ export function targetLines(results: readonly StrategyResult[]): string[] {
 }
 
 /**
- * The seed of the first random workload of a reported run: 9000, 9001, ... Development used
- * seeds 1000-1019 (and earlier sessions 7000-7029, now looked at); see bench/routing/README.md.
+ * The seed of the first random workload of a reported run: 5000, 5001, ... Development used
+ * seeds 1000-1019 and 9000-9029 (and an earlier session 7000-7029); see
+ * bench/routing/README.md.
  */
-export const RANDOM_REPORT_SEED = 9000;
+export const RANDOM_REPORT_SEED = 5000;
 
 /** `--random-workloads K`: the median and worst case over K random workloads. */
 async function randomMain(
