@@ -532,14 +532,13 @@ export interface LearnedStrategy extends Strategy {
 /**
  * The product's learned router (`routeLearned`, as `strategy: learned` runs it), learning
  * online from what the engine records of every attempt: the author and the code reviewer are
- * both chosen from history; retries go up the ladder, as the engine does with a ladder set.
- * It sees only `view`, and of each attempt only what the event log would hold.
+ * both chosen from history for every attempt, retries included, as the engine does (the
+ * ladder only when nothing is trusted). It sees only `view`, and of each attempt only what the event log would hold.
  */
 export function learnedStrategy(view: RouterView, seed: number, name = "learned"): LearnedStrategy {
   const history = new RoutingHistory();
   const options = learnedOptions(view, seed);
   const { config } = view;
-  const ladder = config.routing.ladder ?? [];
   return {
     name,
     history,

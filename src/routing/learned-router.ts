@@ -381,7 +381,10 @@ function relativeCostOf(candidates: readonly Candidate[], model: ModelSpec | und
 }
 
 /** The candidate with the highest score. */
-const bestBy = (list: readonly Candidate[], score: (c: Candidate) => number): Candidate | undefined =>
+const bestBy = (
+  list: readonly Candidate[],
+  score: (c: Candidate) => number,
+): Candidate | undefined =>
   list.reduce<Candidate | undefined>(
     (a, c) => (a === undefined || score(c) > score(a) ? c : a),
     undefined,
@@ -474,7 +477,10 @@ function chooseReviewer(
     });
   type Reviewer = (typeof others)[number];
   const lowest = (list: readonly Reviewer[], f: (r: Reviewer) => number): Reviewer | undefined =>
-    list.reduce<Reviewer | undefined>((a, r) => (a === undefined || f(r) < f(a) ? r : a), undefined);
+    list.reduce<Reviewer | undefined>(
+      (a, r) => (a === undefined || f(r) < f(a) ? r : a),
+      undefined,
+    );
   const trusted = lowest(
     others.filter((o) => o.s.attempts >= minSamples || o.m.name === rule.model.name),
     (o) => o.mean,
