@@ -517,8 +517,8 @@ export function learnedOptions(view: RouterView, seed: number): LearnedRouterOpt
     explore: l.explore,
     priorWeight: l.prior_weight,
     tolerance: l.tolerance,
+    successValue: l.success_value,
     leakPenalty: l.leak_penalty,
-    maxLeak: l.max_leak,
     exploreReviewer: l.explore_reviewer,
     reviewUsage: view.reviewTokens,
   };
@@ -532,35 +532,33 @@ export interface LearnedStrategy extends Strategy {
 /**
  * The product's learned router (`routeLearned`, as `strategy: learned` runs it), learning
  * online from what the engine records of every attempt: the author and the code reviewer are
- * both chosen from history; retries go up the ladder, as the engine does with a ladder set.
- * It sees only `view`, and of each attempt only what the event log would hold.
+ * both chosen from history for every attempt, retries included, as the engine does (the
+ * ladder only when nothing is trusted). It sees only `view`, and of each attempt only what the event log would hold.
  */
 export function learnedStrategy(view: RouterView, seed: number, name = "learned"): LearnedStrategy {
   const history = new RoutingHistory();
   const options = learnedOptions(view, seed);
   const { config } = view;
-  const ladder = config.routing.ladder ?? [];
   return {
     name,
     history,
     choose: (step, k, previous) => {
       const req = request(step);
-      const first =
-        previous === undefined
-          ? routeLearned(config, history, req, { ...options, attempts: view.maxAttempts - k })
-          : undefined;
-      const failed = previous?.author ?? config.models.get(ladder[0] ?? "");
-      const author =
-        first?.model ??
-        (failed === undefined ? undefined : nextOnLadder(config, ladder, failed, req).model);
-      if (author === undefined) throw new Error("the learned strategy needs a ladder");
+      // Every attempt is the learned policy's, as in the engine: the history holds the failed
+      // attempt, and the ladder is climbed only when nothing is trusted.
+      const decision = routeLearned(config, history, req, {
+        ...options,
+        attempts: view.maxAttempts - k,
+        previous: previous?.author,
+      });
+      const author = decision.model;
       const reviewer = routeLearned(
         config,
         history,
         { ...req, role: "code_reviewer", authorFamily: author.family },
         options,
       ).model;
-      return { author, reviewer, ...(first ? { mode: first.mode } : {}) };
+      return { author, reviewer, ...(k === 0 ? { mode: decision.mode } : {}) };
     },
     learn: (step, pair, observed) => {
       const key = { area: step.area, risk: step.risk, stepType: step.stepType };

@@ -58,8 +58,8 @@ const LearnedSchema = z.strictObject({
   explore: probability.optional(),
   prior_weight: z.number().nonnegative().optional(),
   tolerance: probability.optional(),
+  success_value: z.number().positive().optional(),
   leak_penalty: z.number().nonnegative().optional(),
-  max_leak: probability.optional(),
   explore_reviewer: probability.optional(),
 });
 

@@ -153,8 +153,12 @@ export function targetLines(results: readonly StrategyResult[]): string[] {
     });
 }
 
-/** The seed of the first random workload of a reported run (tuning used others: the README). */
-export const RANDOM_REPORT_SEED = 7000;
+/**
+ * The seed of the first random workload of a reported run: 5000, 5001, ... Development used
+ * seeds 1000-1019 and 9000-9029 (and an earlier session 7000-7029); see
+ * bench/routing/README.md.
+ */
+export const RANDOM_REPORT_SEED = 5000;
 
 /** `--random-workloads K`: the median and worst case over K random workloads. */
 async function randomMain(

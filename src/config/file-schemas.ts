@@ -242,6 +242,10 @@ export const RoutingSchema = z.strictObject({
         description:
           "Pseudo-attempts borrowed from the same risk in other areas as a prior (default 8).",
       }),
+      success_value: z.number().gt(0).optional().meta({
+        description:
+          "What a finished step is worth, in attempts of the rules' model: success is traded against cost at this price (default 20).",
+      }),
     })
     .optional()
     .meta({ description: "Settings of strategy: learned." }),

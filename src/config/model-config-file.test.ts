@@ -79,7 +79,9 @@ describe("model_config.yaml", () => {
     const root = await makeProject(
       {
         tasks: "[]\n",
-        model_config: withLearned("{ min_samples: 4, success_threshold: 0.9, explore: 0.1 }"),
+        model_config: withLearned(
+          "{ min_samples: 4, success_threshold: 0.9, explore: 0.1, success_value: 12 }",
+        ),
       },
       [".orchestrator/s.yaml"],
     );
@@ -87,6 +89,7 @@ describe("model_config.yaml", () => {
       minSamples: 4,
       successThreshold: 0.9,
       explore: 0.1,
+      successValue: 12,
     });
     const bad = await makeProject(
       { tasks: "[]\n", model_config: withLearned("{ success_threshold: 1.5 }") },

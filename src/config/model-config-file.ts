@@ -154,6 +154,7 @@ function learnedOf(raw: NonNullable<z.output<typeof RoutingSchema>["learned"]>):
     ...(raw.success_threshold === undefined ? {} : { successThreshold: raw.success_threshold }),
     ...(raw.explore === undefined ? {} : { explore: raw.explore }),
     ...(raw.prior_weight === undefined ? {} : { priorWeight: raw.prior_weight }),
+    ...(raw.success_value === undefined ? {} : { successValue: raw.success_value }),
   };
 }
 

@@ -117,6 +117,8 @@ export interface LearnedSettings {
   readonly explore?: number;
   /** Pseudo-attempts borrowed from the same risk in other areas as a prior (default 8). */
   readonly priorWeight?: number;
+  /** What a finished step is worth, in attempts of the rules' model (default 20). */
+  readonly successValue?: number;
 }
 
 /** Spending limits across tasks, in USD per UTC day and month; omitted = no limit. */

@@ -53,9 +53,10 @@ export function chooseCodeReviewer(
 }
 
 /**
- * The model for an author role (planner, implementer): a rung up the escalation ladder after a
- * failed attempt when a ladder is configured; else the learned policy when `strategy: learned`;
- * else the rules. Plan reviewers go through the rules, code reviewers through
+ * The model for an author role (planner, implementer): with `strategy: learned`, the learned
+ * policy for every attempt (a retry climbs the ladder only when nothing is trusted); else a
+ * rung up the escalation ladder after a failed attempt when a ladder is configured; else the
+ * rules. Plan reviewers go through the rules, code reviewers through
  * {@link chooseCodeReviewer}; either way of another family than the author.
  */
 export function chooseAuthor(
@@ -64,11 +65,6 @@ export function chooseAuthor(
   options: { readonly attempt: number; readonly previous?: ModelSpec | undefined },
 ): { model: ModelSpec; reason: string } {
   const { models } = ctx.deps.config;
-  const ladder = models.routing.ladder;
-  if (ladder !== undefined && options.previous !== undefined && options.attempt > 1) {
-    const step = nextOnLadder(models, ladder, options.previous, req);
-    return { model: step.model, reason: step.reason };
-  }
   const history = historyNow(ctx);
   if (history !== undefined) {
     const decision = routeLearned(models, history, req, {
@@ -76,8 +72,16 @@ export function chooseAuthor(
       rng: decisionRng(ctx, req, options.attempt),
       // The step's success is judged within the attempts it has left, this one included.
       attempts: Math.max(1, ctx.deps.config.quality.maxAttempts - options.attempt + 1),
+      // A retry is decided from the history, which holds the failed attempt; the ladder is
+      // climbed only when nothing is trusted.
+      previous: options.attempt > 1 ? options.previous : undefined,
     });
     return { model: decision.model, reason: `${decision.reason} [${decision.mode}]` };
+  }
+  const ladder = models.routing.ladder;
+  if (ladder !== undefined && options.previous !== undefined && options.attempt > 1) {
+    const step = nextOnLadder(models, ladder, options.previous, req);
+    return { model: step.model, reason: step.reason };
   }
   return routeByRules(models, req);
 }

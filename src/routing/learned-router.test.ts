@@ -136,28 +136,44 @@ describe("routeLearned", () => {
     expect(d.mode).toBe("rules");
   });
 
+  it("spends rather than falling back to a rules' model whose record fails the floor", () => {
+    const tests = { role: "implementer", risk: "low", area: "tests", stepType: "testing" } as const;
+    expect(routeByRules(config, tests).model.name).toBe("gemini_flash");
+    // Flash (the rules' choice) passes 20% of its attempts here, Sonnet 40% of its: neither
+    // is proved above 0.8 within three attempts, and Sonnet's step is far the better value.
+    const history = withRecord(new RoutingHistory(), tests, "gemini_flash", 100, 20);
+    withRecord(history, tests, "claude_sonnet", 50, 20);
+    const d = routeLearned(config, history, tests, { rng: seededRng(1), expected: true });
+    expect(d.model.name).toBe("claude_sonnet");
+    expect(d.reason).toContain("no model's step success is proved above 0.8");
+  });
+
   it("judges the step, not the attempt, against the best model's, within the tolerance", () => {
     // Flash passes 60% of attempts: within the engine's three attempts it finishes the step
     // about 1 - 0.4^3 = 94% of the time, at a fraction of Gemini Pro's price even with its
     // retries counted; Pro finishes 99.9%.
     const history = withRecord(new RoutingHistory(), services, "gemini_flash", 200, 120);
     withRecord(history, services, "gemini_pro", 200, 196);
-    const pick = (attempts: number, tolerance?: number) =>
+    const pick = (attempts: number, tolerance?: number, successValue?: number) =>
       routeLearned(config, history, services, {
         rng: seededRng(2),
         explore: 0,
         attempts,
         tolerance,
+        successValue,
       });
-    // By default a step may lose at most 1 point against the best proven model: Pro.
+    // By default a step may lose at most 3 points against the best proven model: Pro.
     expect(pick(3).model.name).toBe("gemini_pro");
-    // A user who gives up 10 points for the price gets flash, judged on the step.
-    const three = pick(3, 0.1);
+    // Allowed 10 points, the 6 points flash loses are still worth more than it saves when a
+    // good step is worth 20 of Pro's attempts (the default)...
+    expect(pick(3, 0.1).model.name).toBe("gemini_pro");
+    // ...but not when it is worth 5: a user who values the price gets flash, judged on the step.
+    const three = pick(3, 0.1, 5);
     expect(three).toMatchObject({ mode: "learned" });
     expect(three.model.name).toBe("gemini_flash");
     expect(three.reason).toMatch(/step success >= 0\.9\d within 3 attempts/);
     // With a single attempt left, 60% is not enough: the proven dearer model is taken.
-    expect(pick(1, 0.1).model.name).toBe("gemini_pro");
+    expect(pick(1, 0.1, 5).model.name).toBe("gemini_pro");
   });
 
   it("tries a cheaper newcomer where the rules' model has a perfect record, not in a new situation", () => {
@@ -177,28 +193,50 @@ describe("routeLearned", () => {
     expect(tried[0]?.reason).toContain("exploring: 0/0 passed in services low-risk");
   });
 
-  it("counts retries up the ladder in the step's success and cost", () => {
+  it("decides a retry from the history, climbing the ladder only when nothing is trusted", () => {
     const laddered = {
       ...config,
-      routing: { ...config.routing, ladder: ["gemini_flash", "gemini_pro"] },
+      routing: { ...config.routing, ladder: ["gemini_flash", "gemini_pro", "claude_sonnet"] },
     };
-    // Flash passes half its attempts, Pro nearly all: flash first, then Pro, succeeds ~99%.
+    const flash = config.models.get("gemini_flash");
+    // Flash passes half its attempts: a step with two attempts left on it succeeds 75%, below
+    // the threshold. Pro, proven, takes the retry whether or not a ladder is set.
     const history = withRecord(new RoutingHistory(), services, "gemini_flash", 200, 100);
     withRecord(history, services, "gemini_pro", 200, 198);
-    const withLadder = routeLearned(laddered, history, services, {
-      rng: seededRng(3),
-      explore: 0,
-      attempts: 2,
+    const options = { rng: seededRng(3), explore: 0, attempts: 2, previous: flash };
+    expect(routeLearned(config, history, services, options).model.name).toBe("gemini_pro");
+    const proven = routeLearned(laddered, history, services, options);
+    expect(proven).toMatchObject({ mode: "learned" });
+    expect(proven.model.name).toBe("gemini_pro");
+    // Nothing proven in the situation: the retry climbs the ladder from the failed model
+    // rather than going back to the rules' choice.
+    const unknown = { ...services, area: "math" } as const;
+    const fresh = routeLearned(laddered, new RoutingHistory(), unknown, {
+      ...options,
+      previous: config.models.get("gemini_pro"),
     });
-    expect(withLadder.model.name).toBe("gemini_flash");
-    expect(withLadder.reason).toMatch(/step success >= 0\.9\d within 2 attempts/);
-    // Without a ladder the retry is on flash again: 1 - 0.5^2 = 75%, below the threshold.
-    const without = routeLearned(config, history, services, {
-      rng: seededRng(3),
-      explore: 0,
-      attempts: 2,
-    });
-    expect(without.model.name).toBe("gemini_pro");
+    expect(fresh).toMatchObject({ mode: "rules" });
+    expect(fresh.model.name).toBe("claude_sonnet");
+    expect(fresh.reason).toContain("nothing trusted in math medium-risk");
+  });
+
+  it("spends more where the cheap model is unreliable, though it clears the floor", () => {
+    // Flash passes 55% of attempts: within three attempts its step succeeds ~91%, proved above
+    // the 0.8 floor, for less than half of Sonnet's cost per step. Sonnet passes 99%. Against
+    // a good step worth 20 attempts of the rules' model (Gemini Pro), the 9 points flash loses
+    // outweigh what it saves.
+    const history = withRecord(new RoutingHistory(), services, "gemini_flash", 300, 165);
+    withRecord(history, services, "claude_sonnet", 300, 297);
+    const options = { rng: seededRng(6), explore: 0, expected: true } as const;
+    expect(routeLearned(config, history, services, options).model.name).toBe("claude_sonnet");
+    // Held to the floor alone (a good step worth 2 attempts), flash is used.
+    expect(
+      routeLearned(config, history, services, { ...options, successValue: 2 }).model.name,
+    ).toBe("gemini_flash");
+    // Where flash is as reliable, the saving wins and flash is used.
+    const good = withRecord(new RoutingHistory(), services, "gemini_flash", 300, 297);
+    withRecord(good, services, "claude_sonnet", 300, 297);
+    expect(routeLearned(config, good, services, options).model.name).toBe("gemini_flash");
   });
 
   it("weighs cost: of two reliable models the cheaper is chosen almost always", () => {
@@ -247,7 +285,7 @@ describe("routeLearned", () => {
   });
 
   it("makes the same decisions for the same seed", () => {
-    const history = withRecord(new RoutingHistory(), services, "gemini_flash", 5, 4);
+    const history = withRecord(new RoutingHistory(), services, "gemini_flash", 5, 3);
     withRecord(history, services, "gemini_pro", 20, 19);
     const run = (seed: number) => {
       const rng = seededRng(seed);

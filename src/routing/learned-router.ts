@@ -42,12 +42,26 @@ export interface LearnedRouterOptions {
    */
   readonly priorWeight?: number | undefined;
   /**
-   * Step success (within the attempts left) a model may give up against the best candidate
-   * to be used for being cheaper, e.g. 0.02 for two points; default 0.03. The quality bar is
-   * relative: where every cheap model falls short of the strong ones, the strong ones are
-   * used, whatever the absolute `successThreshold` allows.
+   * A hard cap, on top of `successValue`, on the step success (within the attempts left) a
+   * trusted model may give up against the best proven one, e.g. 0.02 for two points; default
+   * 1 (no cap: the value of success decides).
    */
   readonly tolerance?: number | undefined;
+  /**
+   * What a good step is worth, in attempts (author and review) of the rules' model in the
+   * situation; default 20. Among the models whose step success is proved above the floor, the
+   * one with the highest value · success − cost is used, and the Thompson draws explore by the
+   * same objective: a cheaper model is used when the cost it saves outweighs the success it
+   * gives up at this price, so where cheap models are unreliable the router spends more.
+   */
+  readonly successValue?: number | undefined;
+  /**
+   * The author of the step's failed attempt, on a retry. The retry is decided like a first
+   * attempt (the failure is in the history, and fewer attempts are left); only when nothing
+   * is trusted does it climb `routing.ladder` from this model instead of falling back to the
+   * rules.
+   */
+  readonly previous?: ModelSpec | undefined;
   /** Tokens of a typical review of the author's work, priced on the reviewer it would get. */
   readonly reviewUsage?: TokenUsage | undefined;
   /**
@@ -57,11 +71,6 @@ export interface LearnedRouterOptions {
    * failing is not taken for a good one.
    */
   readonly leakPenalty?: number | undefined;
-  /**
-   * Highest leak rate (approvals the gate then failed, per approval) at which a code reviewer
-   * is trusted in a cell; default 0.04.
-   */
-  readonly maxLeak?: number | undefined;
   /**
    * Probability of trying a cheaper code reviewer that has no record yet (never on high-risk
    * steps); default 0.5.
@@ -81,9 +90,9 @@ export const LEARNED_DEFAULTS = {
   confidence: 1.645,
   explore: 1,
   priorWeight: 8,
-  tolerance: 0.03,
+  tolerance: 1,
+  successValue: 20,
   leakPenalty: 2,
-  maxLeak: 0.04,
   exploreReviewer: 0.5,
 } as const;
 
@@ -266,21 +275,13 @@ function posteriorOf(
   };
 }
 
-/** The models of the step's attempts after the first: up the ladder, else the same model. */
-function retryModels(
-  config: ModelsConfig,
-  req: RouteRequest,
-  first: ModelSpec,
-  retries: number,
-): ModelSpec[] {
-  const ladder = config.routing.ladder;
-  const out: ModelSpec[] = [];
-  let previous = first;
-  for (let i = 0; i < retries; i++) {
-    previous = ladder === undefined ? first : nextOnLadder(config, ladder, previous, req).model;
-    out.push(previous);
-  }
-  return out;
+/**
+ * The models of the step's attempts after the first: the same model. A retry is decided again
+ * by this policy, which keeps a model while it stays trusted; a model whose step fails too
+ * often within the attempts left is not trusted, and the retry goes elsewhere.
+ */
+function retryModels(first: ModelSpec, retries: number): ModelSpec[] {
+  return Array.from({ length: retries }, () => first);
 }
 
 /** The expected cost and success of attempts tried in order until one passes. */
@@ -363,7 +364,7 @@ function scoreCandidates(
   const models = authorCandidates(config, req);
   const dearest = Math.max(0, ...models.map((m) => postOf(m).cost));
   return models.map((model) => {
-    const then = retryModels(config, req, model, retries);
+    const then = retryModels(model, retries);
     return {
       post: postOf(model),
       relativeCost: dearest > 0 ? postOf(model).cost / dearest : 0,
@@ -379,10 +380,13 @@ function relativeCostOf(candidates: readonly Candidate[], model: ModelSpec | und
   return candidates.find((c) => c.post.model.name === model?.name)?.relativeCost ?? 1;
 }
 
-/** The candidate with the lowest sampled cost per good step. */
-const cheapestPerSuccess = (list: readonly Candidate[]): Candidate | undefined =>
+/** The candidate with the highest score. */
+const bestBy = (
+  list: readonly Candidate[],
+  score: (c: Candidate) => number,
+): Candidate | undefined =>
   list.reduce<Candidate | undefined>(
-    (a, c) => (a === undefined || perSuccess(c.sampled) < perSuccess(a.sampled) ? c : a),
+    (a, c) => (a === undefined || score(c) > score(a) ? c : a),
     undefined,
   );
 
@@ -390,14 +394,43 @@ function situation(req: RouteRequest): string {
   return `${req.area} ${req.risk}-risk`;
 }
 
+/** Pseudo-reviews a reviewer's rates borrow from every reviewer's record in the situation. */
+const REVIEW_PRIOR_WEIGHT = 2;
+
+/**
+ * One attempt (author and review) by the rules' choices in the situation, at its recorded
+ * size: the unit of {@link LearnedRouterOptions.successValue}.
+ */
+function ruleAttemptCost(
+  config: ModelsConfig,
+  history: RoutingHistory,
+  req: RouteRequest,
+  options: LearnedRouterOptions,
+): number {
+  const authorRole = req.role === "code_reviewer" ? "implementer" : req.role;
+  const authorReq = { ...req, role: authorRole };
+  const author = routeByRules(config, authorReq).model;
+  const own = costOf(typicalUsage(history, authorReq), author.price);
+  const reviewerRole = REVIEWER_OF[authorRole];
+  if (reviewerRole === undefined) return own;
+  const reviewer = routeByRules(config, {
+    ...req,
+    role: reviewerRole,
+    authorFamily: author.family,
+  }).model;
+  return own + costOf(reviewUsageOf(history, req, options), reviewer.price);
+}
+
 /**
  * The code reviewer of an author's change: any configured model of another family than the
- * author (the cross-review rule is never relaxed). A reviewer is trusted in a situation once it
- * has `minSamples` reviews there and its leak rate (approvals the gate then failed, per
- * approval; Beta posterior) is at most `maxLeak`; the cheapest trusted reviewer whose sampled
- * leak rate is within the limit is used, else the one the rules pick. With `explore`, a
- * cheaper reviewer with fewer than `minSamples` reviews is tried with probability
- * `exploreReviewer`, except on high-risk steps.
+ * author (the cross-review rule is never relaxed). A review is priced at what it costs plus
+ * what it leads to: a rejection or a leak (an approval the gate then failed) costs another
+ * attempt, and a leak is the trace of κ defects that got past both unseen, each a good step
+ * lost (worth `successValue` attempts). Per review rates are Beta posteriors with a prior from
+ * every reviewer's record in the situation. Of the reviewers with `minSamples` reviews there,
+ * and the rules' reviewer, the lowest expected price is used; with `explore`, Thompson draws
+ * try a cheaper reviewer with fewer reviews, with probability `exploreReviewer`, never on
+ * high-risk steps.
  */
 function chooseReviewer(
   config: ModelsConfig,
@@ -410,52 +443,75 @@ function chooseReviewer(
   const family = req.authorFamily;
   if (family === undefined || !config.routing.crossReview) return { ...rule, mode: "rules" };
   const minSamples = options.minSamples ?? LEARNED_DEFAULTS.minSamples;
-  const maxLeak = options.maxLeak ?? LEARNED_DEFAULTS.maxLeak;
+  const kappa = options.leakPenalty ?? LEARNED_DEFAULTS.leakPenalty;
   const usage = reviewUsageOf(history, req, options);
-  const ruleCost = costOf(usage, rule.model.price);
+  const attempt = ruleAttemptCost(config, history, req, options);
+  const value = (options.successValue ?? LEARNED_DEFAULTS.successValue) * attempt;
+  const group = history.groupStats("code_reviewer", req.area, req.risk);
+  const w = Math.min(REVIEW_PRIOR_WEIGHT, group.attempts);
+  const rejectShare = group.attempts > 0 ? (group.attempts - group.successes) / group.attempts : 0;
+  const leakShare = group.attempts > 0 ? group.leaks / group.attempts : 0;
   const where = situation(req);
+  const sampled = options.expected !== true && explore;
   const others = [...config.models.values()]
     .filter((m) => m.family !== family)
     .map((m) => {
       const s = history.stats("code_reviewer", m.name, req.area, req.risk);
-      const a = LEAK_PRIOR.a + s.leaks;
-      const b = LEAK_PRIOR.b + s.successes - s.leaks;
-      return { m, s, cost: costOf(usage, m.price), mean: a / (a + b), a, b };
-    })
-    .sort((x, y) => x.cost - y.cost);
-  const trusted = others.find(
-    (o) =>
-      o.cost < ruleCost &&
-      o.s.attempts >= minSamples &&
-      o.mean <= maxLeak &&
-      draw(o.a, o.b, options) <= maxLeak,
+      const rejectA = 1 + w * rejectShare + (s.attempts - s.successes);
+      const rejectB = 1 + w * (1 - rejectShare) + s.successes;
+      const leakA = LEAK_PRIOR.a + w * leakShare + s.leaks;
+      const leakB = LEAK_PRIOR.b + w * (1 - leakShare) + s.attempts - s.leaks;
+      const cost = costOf(usage, m.price);
+      const price = (reject: number, leak: number): number =>
+        cost + attempt * (reject + leak) + value * kappa * leak;
+      return {
+        m,
+        s,
+        cost,
+        leak: leakA / (leakA + leakB),
+        mean: price(rejectA / (rejectA + rejectB), leakA / (leakA + leakB)),
+        drawn: sampled
+          ? price(sampleBeta(rejectA, rejectB, options.rng), sampleBeta(leakA, leakB, options.rng))
+          : 0,
+      };
+    });
+  type Reviewer = (typeof others)[number];
+  const lowest = (list: readonly Reviewer[], f: (r: Reviewer) => number): Reviewer | undefined =>
+    list.reduce<Reviewer | undefined>(
+      (a, r) => (a === undefined || f(r) < f(a) ? r : a),
+      undefined,
+    );
+  const trusted = lowest(
+    others.filter((o) => o.s.attempts >= minSamples || o.m.name === rule.model.name),
+    (o) => o.mean,
   );
-  const chosenCost = trusted?.cost ?? ruleCost;
-  const untried = others.find((o) => o.cost < chosenCost && o.s.attempts < minSamples);
+  const chosen = trusted?.m.name === rule.model.name ? undefined : trusted;
+  const chosenCost = chosen?.cost ?? costOf(usage, rule.model.price);
+  const drawn = sampled ? lowest(others, (o) => o.drawn) : undefined;
   if (
-    explore &&
-    options.expected !== true &&
-    untried &&
+    drawn !== undefined &&
+    drawn.s.attempts < minSamples &&
+    drawn.cost < chosenCost &&
     req.risk !== "high" &&
     options.rng() < (options.exploreReviewer ?? LEARNED_DEFAULTS.exploreReviewer)
   ) {
     return {
-      model: untried.m,
+      model: drawn.m,
       mode: "explore",
       reason:
-        `${req.role}=${untried.m.name} (exploring: ${untried.s.attempts} reviews in ${where}, ` +
+        `${req.role}=${drawn.m.name} (exploring: ${drawn.s.attempts} reviews in ${where}, ` +
         `cross-check of ${family})`,
     };
   }
-  if (trusted) {
-    const { s } = trusted;
+  if (chosen) {
+    const { s } = chosen;
     return {
-      model: trusted.m,
+      model: chosen.m,
       mode: "learned",
       reason:
-        `${req.role}=${trusted.m.name} (learned: ${s.leaks} of ${s.successes} approvals in ` +
-        `${where} failed the gate, leak ${trusted.mean.toFixed(3)} <= ${maxLeak}; cross-check ` +
-        `of ${family})`,
+        `${req.role}=${chosen.m.name} (learned: ${s.leaks} of ${s.successes} approvals in ` +
+        `${where} failed the gate, leak ${chosen.leak.toFixed(3)} per review; ` +
+        `$${chosen.mean.toFixed(4)} a review with what it leads to; cross-check of ${family})`,
     };
   }
   return { ...rule, mode: "rules" };
@@ -466,22 +522,22 @@ function chooseReviewer(
  *
  * Authors (planner, implementer): for each model the cross-review rule allows, the step it
  * would lead to is estimated from history: the chance of a good change within the attempts
- * left (this model first, retries up `routing.ladder`, else on the same model) and the
- * expected cost of those attempts with their reviews. A model's pass rate (review and gate) is
- * Beta(1 + successes, 1 + failures), with a prior borrowed from its record at this risk in
- * other areas; a good change is a pass less κ times the leak rate (approvals the gate failed).
+ * left (retries on the same model: a retry is decided again, from a history that holds the
+ * failure) and the expected cost of those attempts with their reviews. A model's pass rate
+ * (review and gate) is Beta(1 + successes, 1 + failures), with a prior borrowed from its record
+ * at this risk in other areas; a good change is a pass less κ times the leak rate (approvals
+ * the gate failed). A step is scored by value · success − cost, a good step being worth
+ * `successValue` attempts of the rules' model in the situation.
  *
  * - A model is trusted once its cell has `minSamples` attempts (own and borrowed) and the
- *   step's success, with the lower bound of its pass rate, is at least `successThreshold`: the
- *   seed's "success rate > 0.8" on what the user gets, a finished step, rather than on one
- *   attempt. Of the trusted models the one with the lowest cost per good step is used, by
- *   Thompson draws (posterior means for estimates).
- * - When the draws favour a model that is not trusted yet, reaches the threshold in its draw
- *   and is cheaper per attempt than that choice, it is tried with probability `explore`.
- * - With no trusted model the rules decide.
+ *   step's success, with the lower bound of its pass rate, is at least `successThreshold` (the
+ *   quality floor). Of the trusted models the highest score by posterior means is used.
+ * - When the Thompson draws favour a model that is not trusted yet, reaches the floor in its
+ *   draw and is cheaper per attempt than that choice, it is tried with probability `explore`.
+ * - With no trusted model the rules decide (on a retry: the next rung of `routing.ladder`).
  *
- * Code reviewers: the cheapest model of another family whose reviews have proved reliable in
- * the situation (see `maxLeak`), else the rules' reviewer. Plan reviewers follow the rules
+ * Code reviewers: the model of another family whose reviews, priced with the retries and
+ * leaks they lead to, cost least (see `chooseReviewer`), else the rules' reviewer. Plan reviewers follow the rules
  * (a plan review has no gate after it to check it against).
  */
 export function routeLearned(
@@ -497,24 +553,29 @@ export function routeLearned(
   const attempts = options.attempts ?? LEARNED_DEFAULTS.attempts;
   const candidates = scoreCandidates(config, history, req, options);
   const tolerance = options.tolerance ?? LEARNED_DEFAULTS.tolerance;
+  const ruleChoice = routeByRules(config, req);
+  // A good step is worth `successValue` attempts of the rules' model here: the price at
+  // which success is traded for cost, the same in every decision of the situation.
+  const refCost =
+    candidates.find((c) => c.post.model.name === ruleChoice.model.name)?.post.cost ??
+    Math.max(0, ...candidates.map((c) => c.post.cost));
+  const value = (options.successValue ?? LEARNED_DEFAULTS.successValue) * refCost;
+  const net = (e: StepEstimate): number => value * e.success - e.cost;
   const known = candidates.filter((c) => c.post.attempts >= minSamples);
-  // Proven (lower bound) above the threshold, and expected no more than `tolerance` below the
-  // best proven model: the cheapest of those is used.
+  // Proven (lower bound) above the floor, and expected no more than `tolerance` below the
+  // best proven model: of those, the highest value of success less cost is used.
   const best = Math.max(0, ...known.map((c) => c.mean.success));
   const trusted = known.filter(
     (c) => c.lower.success >= threshold && c.mean.success >= best - tolerance,
   );
-  const exploit = cheapestPerSuccess(trusted);
-  const rule = exploit ? undefined : routeByRules(config, req);
+  const exploit = bestBy(trusted, (c) => net(c.mean));
+  const rule = exploit ? undefined : ruleChoice;
   const usedCost = exploit?.relativeCost ?? relativeCostOf(candidates, rule?.model);
-  const drawnBar = Math.max(
-    threshold,
-    Math.max(0, ...candidates.map((c) => c.sampled.success)) - tolerance,
-  );
   // A model is explored once something is known of it: its own record, its record elsewhere,
   // or (a newcomer) the situation's; in a situation nobody has worked in, the rules go first.
-  const drawn = cheapestPerSuccess(
-    candidates.filter((c) => c.post.a + c.post.b > 2 && c.sampled.success >= drawnBar),
+  const drawn = bestBy(
+    candidates.filter((c) => c.post.a + c.post.b > 2 && c.sampled.success >= threshold),
+    (c) => net(c.sampled),
   );
   const where = situation(req);
   if (
@@ -541,6 +602,29 @@ export function routeLearned(
         `step success >= ${exploit.lower.success.toFixed(2)} within ${attempts} attempts ` +
         `(threshold ${threshold}), $${perSuccess(exploit.mean).toFixed(4)} per good step)`,
     };
+  }
+  // Nothing proved above the floor, and the rules' model has a record here that does not
+  // clear it: the best value by the draws (means for estimates), whatever its price, rather
+  // than the rules' choice, which may be the cheap model the record shows failing. Quality is
+  // kept by spending. A rules' model with no record yet is given its chance first.
+  const informed = candidates.filter((c) => c.post.a + c.post.b > 2);
+  const ruleKnown = known.some((c) => c.post.model.name === ruleChoice.model.name);
+  const best2 = ruleKnown ? bestBy(informed, (c) => net(c.sampled)) : undefined;
+  if (best2) {
+    const p = best2.post;
+    return {
+      model: p.model,
+      mode: known.includes(best2) ? "learned" : "explore",
+      reason:
+        `${req.role}=${p.model.name} (${p.successes}/${p.own} passed in ${where}; no model's ` +
+        `step success is proved above ${threshold} within ${attempts} attempts: the best value ` +
+        `of success less cost)`,
+    };
+  }
+  const ladder = config.routing.ladder;
+  if (options.previous !== undefined && ladder !== undefined) {
+    const up = nextOnLadder(config, ladder, options.previous, req);
+    return { ...up, mode: "rules", reason: `${up.reason}; nothing trusted in ${where}` };
   }
   const decision = rule ?? routeByRules(config, req);
   return {
