@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import { OrchestratorError, SystemError } from "../core/errors.js";
+import { LeaseLostError, OrchestratorError, SystemError } from "../core/errors.js";
 import { EVENT_SCHEMA_VERSION } from "../core/events.js";
 import type { EventBody, StoredEvent } from "../core/events.js";
 import { systemClock } from "../core/ports.js";
@@ -154,10 +154,34 @@ export class PostgresStore implements Store {
     return event;
   }
 
-  async appendAll(
+  appendAll(
     taskId: string,
     runId: string | null,
     bodies: readonly EventBody[],
+  ): Promise<StoredEvent[]> {
+    return this.insertEvents(taskId, runId, bodies, undefined);
+  }
+
+  /**
+   * {@link appendAll}, only while `owner` holds the task's unexpired lease: checked in the same
+   * transaction, with the lease row share-locked until commit, so a worker taking the lease over
+   * waits for this append and no append of the old holder can follow its takeover. Throws
+   * {@link LeaseLostError} (and appends nothing) when the lease is not held.
+   */
+  appendAllLeased(
+    owner: string,
+    taskId: string,
+    runId: string | null,
+    bodies: readonly EventBody[],
+  ): Promise<StoredEvent[]> {
+    return this.insertEvents(taskId, runId, bodies, owner);
+  }
+
+  private async insertEvents(
+    taskId: string,
+    runId: string | null,
+    bodies: readonly EventBody[],
+    leaseOwner: string | undefined,
   ): Promise<StoredEvent[]> {
     if (bodies.length === 0) return [];
     const valid = bodies.map((body) => encodeEventBody(taskId, body));
@@ -165,6 +189,17 @@ export class PostgresStore implements Store {
     // The counter row is taken for the whole batch: its seqs are consecutive, and the row lock
     // (held to commit) makes every writer's batch commit in seq order.
     const last = await this.db.transaction().execute(async (tx) => {
+      if (leaseOwner !== undefined) {
+        const lease = await tx
+          .selectFrom("leases")
+          .select("owner")
+          .where("task_id", "=", taskId)
+          .where("owner", "=", leaseOwner)
+          .where("expires_at", ">", at)
+          .forShare()
+          .executeTakeFirst();
+        if (lease === undefined) throw new LeaseLostError(taskId, "not held in the store");
+      }
       const counter = await tx
         .updateTable("event_counter")
         .set((eb) => ({ last_seq: eb("last_seq", "+", valid.length) }))
