@@ -125,7 +125,10 @@ export class Worker {
       return "not-runnable";
     }
     log(`${task.id}: ${view.status === "NEW" ? "starting" : `resuming at ${view.status}`}`);
-    const clone = await clones.prepare(task.remote);
+    const clone = await clones.prepare(task.remote, {
+      taskId: task.id,
+      ...(task.base === undefined ? {} : { base: task.base }),
+    });
     const local: Task = { ...task, repoPath: clone, base: await this.baseOf(task, view, clone) };
     let outcome: TaskOutcome;
     try {
