@@ -14,6 +14,12 @@ import type {
   Store,
 } from "../core/ports.js";
 import type { Task } from "../core/task.js";
+import {
+  acquireLeaseRow,
+  leaseHolderRow,
+  releaseLeaseRow,
+  renewLeaseRow,
+} from "./lease-queries.js";
 import { redactDatabaseUrl } from "./database-url.js";
 import { backfillPgLedger, reservePgBudget, settlePgBudget } from "./postgres-budget.js";
 import { migratePostgres } from "./postgres-migrations.js";
@@ -248,54 +254,20 @@ export class PostgresStore implements Store {
     return rows.map((row) => decodeEvent(this.where, row));
   }
 
-  async acquireLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
-    const now = this.clock.now();
-    // INSERT ... ON CONFLICT DO UPDATE locks the existing row and evaluates the WHERE on its
-    // latest version, so two processes racing for an expired lease cannot both win.
-    const result = await this.db
-      .insertInto("leases")
-      .values({ task_id: taskId, owner, expires_at: now + ttlMs })
-      .onConflict((oc) =>
-        oc
-          .column("task_id")
-          .doUpdateSet((eb) => ({
-            owner: eb.ref("excluded.owner"),
-            expires_at: eb.ref("excluded.expires_at"),
-          }))
-          .where((eb) =>
-            eb.or([eb("leases.owner", "=", owner), eb("leases.expires_at", "<=", now)]),
-          ),
-      )
-      .executeTakeFirst();
-    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  acquireLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return acquireLeaseRow(this.db, this.clock.now(), taskId, owner, ttlMs);
   }
 
-  async renewLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable("leases")
-      .set({ expires_at: this.clock.now() + ttlMs })
-      .where("task_id", "=", taskId)
-      .where("owner", "=", owner)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+  renewLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return renewLeaseRow(this.db, this.clock.now(), taskId, owner, ttlMs);
   }
 
-  async releaseLease(taskId: string, owner: string): Promise<void> {
-    await this.db
-      .deleteFrom("leases")
-      .where("task_id", "=", taskId)
-      .where("owner", "=", owner)
-      .execute();
+  releaseLease(taskId: string, owner: string): Promise<void> {
+    return releaseLeaseRow(this.db, taskId, owner);
   }
 
-  async leaseHolder(taskId: string): Promise<{ owner: string; expiresAt: number } | undefined> {
-    const row = await this.db
-      .selectFrom("leases")
-      .select(["owner", "expires_at"])
-      .where("task_id", "=", taskId)
-      .where("expires_at", ">", this.clock.now())
-      .executeTakeFirst();
-    return row && decodeLease(this.where, taskId, row);
+  leaseHolder(taskId: string): Promise<{ owner: string; expiresAt: number } | undefined> {
+    return leaseHolderRow(this.db, this.clock.now(), this.where, taskId);
   }
 
   reserveBudget(request: BudgetReservationRequest): Promise<BudgetReservationResult> {
