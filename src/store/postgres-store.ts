@@ -27,7 +27,6 @@ import type { PgStoreDatabase } from "./postgres-schema.js";
 import {
   decodeChild,
   decodeEvent,
-  decodeLease,
   decodeRun,
   decodeTask,
   encodeEventBody,

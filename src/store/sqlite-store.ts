@@ -28,7 +28,6 @@ import { migrate } from "./migrations.js";
 import {
   decodeChild,
   decodeEvent,
-  decodeLease,
   decodeRun,
   decodeTask,
   encodeEventBody,

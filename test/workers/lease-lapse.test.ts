@@ -94,7 +94,11 @@ describe("a worker whose lease lapsed", () => {
 
     // w1 wakes up. Its model answer arrives, but its lease is gone: it stops the task.
     w1.child.kill("SIGCONT");
-    await until("w1 to notice its lease is lost", () => /T01: lease lost/.test(w1.stderr), 30_000);
+    await until(
+      "w1 to notice its lease is lost",
+      () => w1.stderr.includes("T01: lease lost"),
+      30_000,
+    );
     await sleep(3_000);
 
     const after = (await readAllEvents(db.url, [TASK.id])).get(TASK.id) ?? [];

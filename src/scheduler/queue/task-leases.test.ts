@@ -68,7 +68,9 @@ describe("TaskLeases", () => {
     await fenced.saveTask(sampleTask("T1"));
     expect(held.signal.aborted).toBe(false);
     await leases.release("T1");
-    expect(() => leases.assertHeld("T1")).toThrow(LeaseLostError);
+    expect(() => {
+      leases.assertHeld("T1");
+    }).toThrow(LeaseLostError);
   });
 
   it("does not take a lease another live owner holds", async () => {

@@ -103,7 +103,8 @@ export class TaskLeases {
       // Unknown: the lease stays valid until its TTL runs out without a successful renewal.
       return;
     }
-    if (held.lost !== undefined) return;
+    // Lost or released while the renewal was in flight: nothing more to do.
+    if (this.held.get(taskId) !== held || this.lostReason(taskId) !== undefined) return;
     if (!renewed) this.lose(held, taskId, "renewal refused: another worker holds it");
     else held.validUntil = Math.max(held.validUntil, sentAt + this.deps.ttlMs);
   }

@@ -16,7 +16,10 @@ function holdingHandler() {
     handler: (job: TakenJob) =>
       new Promise<void>((resolve, reject) => {
         taken.push(job);
-        release.set(job.attempt, (failure) => (failure ? reject(failure) : resolve()));
+        release.set(job.attempt, (failure) => {
+          if (failure) reject(failure);
+          else resolve();
+        });
       }),
     release: (attempt: number, failure?: Error) => release.get(attempt)?.(failure),
   };

@@ -229,7 +229,10 @@ export class TaskQueue {
   async activeJobs(): Promise<ActiveJob[]> {
     const { rows } = await this.boss
       .getDb()
-      .executeSql(`select task_id, job_id from public.queue_submissions where job_id is not null`, []);
+      .executeSql(
+        `select task_id, job_id from public.queue_submissions where job_id is not null`,
+        [],
+      );
     const active: ActiveJob[] = [];
     for (const row of z.array(TakenRowSchema).parse(rows)) {
       const job = await this.boss.getJobById(TASK_QUEUE, row.job_id);
@@ -250,8 +253,8 @@ export class TaskQueue {
 
   /** How many jobs wait or run, for `submit`'s summary and the tests. */
   async counts(): Promise<{ queued: number; active: number }> {
-    const queued = (await this.boss.getQueueSize(TASK_QUEUE, { before: "active" })) ?? 0;
-    const started = (await this.boss.getQueueSize(TASK_QUEUE, { before: "completed" })) ?? 0;
+    const queued = await this.boss.getQueueSize(TASK_QUEUE, { before: "active" });
+    const started = await this.boss.getQueueSize(TASK_QUEUE, { before: "completed" });
     return { queued, active: started - queued };
   }
 
