@@ -100,11 +100,7 @@ export class Worker {
       return "duplicate";
     }
     try {
-      const result = await this.run(task, lease.signal);
-      // The engine stopped because the lease was lost: the job is another worker's now.
-      const lost = leases.lostReason(task.id);
-      if (lost !== undefined) throw new LeaseLostError(task.id, lost);
-      return result;
+      return await this.run(task, lease.signal);
     } finally {
       await leases.release(task.id);
     }
@@ -140,7 +136,11 @@ export class Worker {
       if (error instanceof LeaseHeldError) return "duplicate";
       throw error;
     }
-    if (leaseSignal.aborted) return "ended";
+    // The engine stopped because the lease was lost: the job is another worker's now.
+    const lost = this.deps.leases.lostReason(task.id);
+    if (lost !== undefined) throw new LeaseLostError(task.id, lost);
+    // The engine gave the lease back when it returned: stop renewing it before the bookkeeping.
+    await this.deps.leases.release(task.id);
     if (outcome.interrupted) throw new ParkedError(task.id);
     log(`${task.id}: ${outcome.status}`);
     if (outcome.status === "DONE") {
