@@ -5,6 +5,7 @@
  * pushes, the gate. Time is measured from outside, from `submit` until the store says every task
  * is DONE. The physical floor is the models' latency alone: tasks x calls x latency / workers.
  */
+import { cpus, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createTempDatabase } from "../test/store/temp-pg.js";
 import {
@@ -27,6 +28,10 @@ interface Measure {
   readonly seconds: number;
   readonly tasksPerMinute: number;
   readonly floorSeconds: number;
+  /** Seconds each task spent outside model calls: worker-seconds per task minus its calls. */
+  readonly overheadPerTask: number;
+  /** The 1-minute load average when the measure ended (the machine is shared). */
+  readonly load: number;
 }
 
 async function measure(workerCount: number): Promise<Measure> {
@@ -58,6 +63,8 @@ async function measure(workerCount: number): Promise<Measure> {
       seconds,
       tasksPerMinute: (TASK_COUNT / seconds) * 60,
       floorSeconds,
+      overheadPerTask: (seconds * workerCount - (calls * LATENCY_MS) / 1000) / TASK_COUNT,
+      load: loadavg()[0] ?? 0,
     };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
@@ -71,13 +78,19 @@ export async function main(args: string[]): Promise<void> {
   console.log(
     `bench/workers: ${TASK_COUNT} independent tasks x ${STEPS} steps, ${CALLS_PER_TASK} model calls per task at ${LATENCY_MS} ms each`,
   );
+  console.log(
+    `  machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} at the start`,
+  );
   const results: Measure[] = [];
   for (const n of counts) {
     const m = await measure(n);
     results.push(m);
     console.log(
       `  ${n} worker(s): ${m.seconds.toFixed(1)} s, ${m.tasksPerMinute.toFixed(1)} tasks/min ` +
-        `(model-latency floor ${m.floorSeconds.toFixed(1)} s)`,
+        `(model-latency floor ${m.floorSeconds.toFixed(1)} s; ${m.overheadPerTask.toFixed(1)} s ` +
+        `per task outside model calls; load ${m.load.toFixed(2)})`,
     );
   }
   const one = results.find((r) => r.workers === 1);

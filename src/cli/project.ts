@@ -28,8 +28,11 @@ export interface OpenProject {
   engine(
     listener?: EventListener,
     childEnv?: (taskId: string, providerKind: string) => Record<string, string>,
-    /** Parts a worker replaces: its workspace (clones and pushes) and its lease owner and TTL. */
-    overrides?: Partial<Pick<EngineDeps, "workspace" | "owner" | "leaseTtlMs">>,
+    /**
+     * Parts a worker replaces: its store (lease-fenced writes), its workspace (clones and
+     * pushes) and its lease owner and TTL.
+     */
+    overrides?: Partial<Pick<EngineDeps, "store" | "workspace" | "owner" | "leaseTtlMs">>,
   ): Engine;
   /** The task's projected view (NEW with no events when it never ran). */
   taskView(taskId: string): Promise<TaskView>;

@@ -55,6 +55,19 @@ export class LeaseHeldError extends OrchestratorError {
   }
 }
 
+/**
+ * This process no longer holds a task's lease (it lapsed, or another worker took it over): it
+ * must not write, commit or push for the task any more. A system fault (exit code 3).
+ */
+export class LeaseLostError extends SystemError {
+  constructor(
+    readonly taskId: string,
+    readonly reason: string,
+  ) {
+    super(`task ${taskId}: lease lost (${reason}); this process stops the task`);
+  }
+}
+
 /** A requested state change is not allowed by the task state machine. */
 export class IllegalTransitionError extends OrchestratorError {
   constructor(

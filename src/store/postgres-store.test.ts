@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { SystemError } from "../core/errors.js";
+import { LeaseLostError, SystemError } from "../core/errors.js";
 import { TempDatabases } from "../../test/store/temp-pg.js";
 import { EventLogBuilder } from "../../test/support/event-fixtures.js";
 import { openPostgresStore } from "./postgres-store.js";
@@ -18,6 +18,27 @@ describeStoreContract("PostgresStore", async (clock) =>
 );
 
 describe("PostgresStore", () => {
+  it("appends for a lease holder only while it holds the lease", async () => {
+    const clock = new FakeClock();
+    const store = await openPostgresStore((await dbs.create()).url, { clock });
+    try {
+      expect(await store.acquireLease("T1", "w1", 1_000)).toBe(true);
+      await store.appendAllLeased("w1", "T1", null, [note("held")]);
+      await expect(store.appendAllLeased("w2", "T1", null, [note("not w2")])).rejects.toThrow(
+        LeaseLostError,
+      );
+      clock.advance(1_001); // lapsed: not even the old holder may append now
+      await expect(store.appendAllLeased("w1", "T1", null, [note("lapsed")])).rejects.toThrow(
+        LeaseLostError,
+      );
+      expect(await store.acquireLease("T1", "w2", 1_000)).toBe(true);
+      await store.appendAllLeased("w2", "T1", null, [note("w2")]);
+      expect((await store.events("T1")).map((e) => e.body)).toEqual([note("held"), note("w2")]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("keeps everything across reconnects and continues the sequence", async () => {
     const { url } = await dbs.create();
     const clock = new FakeClock();

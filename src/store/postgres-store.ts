@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
-import { OrchestratorError, SystemError } from "../core/errors.js";
+import { LeaseLostError, OrchestratorError, SystemError } from "../core/errors.js";
 import { EVENT_SCHEMA_VERSION } from "../core/events.js";
 import type { EventBody, StoredEvent } from "../core/events.js";
 import { systemClock } from "../core/ports.js";
@@ -15,6 +15,12 @@ import type {
   Store,
 } from "../core/ports.js";
 import type { Task } from "../core/task.js";
+import {
+  acquireLeaseRow,
+  leaseHolderRow,
+  releaseLeaseRow,
+  renewLeaseRow,
+} from "./lease-queries.js";
 import { redactDatabaseUrl } from "./database-url.js";
 import { backfillPgLedger, reservePgBudget, settlePgBudget } from "./postgres-budget.js";
 import { migratePostgres } from "./postgres-migrations.js";
@@ -22,7 +28,6 @@ import type { PgStoreDatabase } from "./postgres-schema.js";
 import {
   decodeChild,
   decodeEvent,
-  decodeLease,
   decodeRun,
   decodeTask,
   encodeEventBody,
@@ -155,11 +160,37 @@ export class PostgresStore implements Store {
     return event;
   }
 
-  async appendAll(
+  appendAll(
     taskId: string,
     runId: string | null,
     bodies: readonly EventBody[],
     options: SyncOptions = {},
+  ): Promise<StoredEvent[]> {
+    return this.insertEvents(taskId, runId, bodies, undefined, options);
+  }
+
+  /**
+   * {@link appendAll}, only while `owner` holds the task's unexpired lease: checked in the same
+   * transaction, with the lease row share-locked until commit, so a worker taking the lease over
+   * waits for this append and no append of the old holder can follow its takeover. Throws
+   * {@link LeaseLostError} (and appends nothing) when the lease is not held.
+   */
+  appendAllLeased(
+    owner: string,
+    taskId: string,
+    runId: string | null,
+    bodies: readonly EventBody[],
+    options: SyncOptions = {},
+  ): Promise<StoredEvent[]> {
+    return this.insertEvents(taskId, runId, bodies, owner, options);
+  }
+
+  private async insertEvents(
+    taskId: string,
+    runId: string | null,
+    bodies: readonly EventBody[],
+    leaseOwner: string | undefined,
+    options: SyncOptions,
   ): Promise<StoredEvent[]> {
     if (bodies.length === 0) return [];
     const valid = bodies.map((body) => encodeEventBody(taskId, body));
@@ -169,6 +200,17 @@ export class PostgresStore implements Store {
     const last = await this.db.transaction().execute(async (tx) => {
       // Committed without waiting for the WAL flush; the next synchronous commit flushes it.
       if (options.sync === false) await sql`set local synchronous_commit = off`.execute(tx);
+      if (leaseOwner !== undefined) {
+        const lease = await tx
+          .selectFrom("leases")
+          .select("owner")
+          .where("task_id", "=", taskId)
+          .where("owner", "=", leaseOwner)
+          .where("expires_at", ">", at)
+          .forShare()
+          .executeTakeFirst();
+        if (lease === undefined) throw new LeaseLostError(taskId, "not held in the store");
+      }
       const counter = await tx
         .updateTable("event_counter")
         .set((eb) => ({ last_seq: eb("last_seq", "+", valid.length) }))
@@ -217,54 +259,20 @@ export class PostgresStore implements Store {
     return rows.map((row) => decodeEvent(this.where, row));
   }
 
-  async acquireLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
-    const now = this.clock.now();
-    // INSERT ... ON CONFLICT DO UPDATE locks the existing row and evaluates the WHERE on its
-    // latest version, so two processes racing for an expired lease cannot both win.
-    const result = await this.db
-      .insertInto("leases")
-      .values({ task_id: taskId, owner, expires_at: now + ttlMs })
-      .onConflict((oc) =>
-        oc
-          .column("task_id")
-          .doUpdateSet((eb) => ({
-            owner: eb.ref("excluded.owner"),
-            expires_at: eb.ref("excluded.expires_at"),
-          }))
-          .where((eb) =>
-            eb.or([eb("leases.owner", "=", owner), eb("leases.expires_at", "<=", now)]),
-          ),
-      )
-      .executeTakeFirst();
-    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  acquireLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return acquireLeaseRow(this.db, this.clock.now(), taskId, owner, ttlMs);
   }
 
-  async renewLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable("leases")
-      .set({ expires_at: this.clock.now() + ttlMs })
-      .where("task_id", "=", taskId)
-      .where("owner", "=", owner)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+  renewLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return renewLeaseRow(this.db, this.clock.now(), taskId, owner, ttlMs);
   }
 
-  async releaseLease(taskId: string, owner: string): Promise<void> {
-    await this.db
-      .deleteFrom("leases")
-      .where("task_id", "=", taskId)
-      .where("owner", "=", owner)
-      .execute();
+  releaseLease(taskId: string, owner: string): Promise<void> {
+    return releaseLeaseRow(this.db, taskId, owner);
   }
 
-  async leaseHolder(taskId: string): Promise<{ owner: string; expiresAt: number } | undefined> {
-    const row = await this.db
-      .selectFrom("leases")
-      .select(["owner", "expires_at"])
-      .where("task_id", "=", taskId)
-      .where("expires_at", ">", this.clock.now())
-      .executeTakeFirst();
-    return row && decodeLease(this.where, taskId, row);
+  leaseHolder(taskId: string): Promise<{ owner: string; expiresAt: number } | undefined> {
+    return leaseHolderRow(this.db, this.clock.now(), this.where, taskId);
   }
 
   reserveBudget(request: BudgetReservationRequest): Promise<BudgetReservationResult> {

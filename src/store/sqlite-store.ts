@@ -20,11 +20,16 @@ import type {
 } from "../core/ports.js";
 import type { Task } from "../core/task.js";
 import { BudgetTotalsRowSchema, LIMIT_EPSILON, budgetScopes, overScope } from "./budget-scopes.js";
+import {
+  acquireLeaseRow,
+  leaseHolderRow,
+  releaseLeaseRow,
+  renewLeaseRow,
+} from "./lease-queries.js";
 import { migrate } from "./migrations.js";
 import {
   decodeChild,
   decodeEvent,
-  decodeLease,
   decodeRun,
   decodeTask,
   encodeEventBody,
@@ -225,54 +230,20 @@ export class SqliteStore implements Store {
     return rows.map((row) => decodeEvent(this.path, row));
   }
 
-  async acquireLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
-    const now = this.clock.now();
-    // A single upsert is atomic: it inserts a free lease, or takes over one that is ours or
-    // expired; otherwise the WHERE leaves the row alone and reports no change.
-    const result = await this.db
-      .insertInto("leases")
-      .values({ task_id: taskId, owner, expires_at: now + ttlMs })
-      .onConflict((oc) =>
-        oc
-          .column("task_id")
-          .doUpdateSet((eb) => ({
-            owner: eb.ref("excluded.owner"),
-            expires_at: eb.ref("excluded.expires_at"),
-          }))
-          .where((eb) =>
-            eb.or([eb("leases.owner", "=", owner), eb("leases.expires_at", "<=", now)]),
-          ),
-      )
-      .executeTakeFirst();
-    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  acquireLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return acquireLeaseRow(this.db, this.clock.now(), taskId, owner, ttlMs);
   }
 
-  async renewLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable("leases")
-      .set({ expires_at: this.clock.now() + ttlMs })
-      .where("task_id", "=", taskId)
-      .where("owner", "=", owner)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+  renewLease(taskId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return renewLeaseRow(this.db, this.clock.now(), taskId, owner, ttlMs);
   }
 
-  async releaseLease(taskId: string, owner: string): Promise<void> {
-    await this.db
-      .deleteFrom("leases")
-      .where("task_id", "=", taskId)
-      .where("owner", "=", owner)
-      .execute();
+  releaseLease(taskId: string, owner: string): Promise<void> {
+    return releaseLeaseRow(this.db, taskId, owner);
   }
 
-  async leaseHolder(taskId: string): Promise<{ owner: string; expiresAt: number } | undefined> {
-    const row = await this.db
-      .selectFrom("leases")
-      .select(["owner", "expires_at"])
-      .where("task_id", "=", taskId)
-      .where("expires_at", ">", this.clock.now())
-      .executeTakeFirst();
-    return row && decodeLease(this.path, taskId, row);
+  leaseHolder(taskId: string): Promise<{ owner: string; expiresAt: number } | undefined> {
+    return leaseHolderRow(this.db, this.clock.now(), this.path, taskId);
   }
 
   async reserveBudget(request: BudgetReservationRequest): Promise<BudgetReservationResult> {

@@ -23,7 +23,7 @@ export async function buildStoreChild(
   child = CHILD,
 ): Promise<{ script: string; cleanup: () => Promise<void> }> {
   const out = await mkdtemp(join(tmpdir(), "orchestrator-store-child-"));
-  const sources = [child];
+  const sources = [child, "test/store/store-child-work.ts"];
   for (const dir of ["src/core", "src/store"]) {
     for (const f of await readdir(join(ROOT, dir)))
       if (isRuntimeSource(f)) sources.push(`${dir}/${f}`);

@@ -8,44 +8,8 @@
  *   budget <url> <task> <cents>   reserves and settles 1 cent until the day's limit of `cents`
  *                                 refuses; prints how many it got
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { openPostgresStore } from "../../src/store/postgres-store.js";
-import type { PostgresStore } from "../../src/store/postgres-store.js";
-
-const note = (message: string) => ({ type: "note", level: "info", message }) as const;
-
-async function enterSection(store: PostgresStore, owner: string): Promise<void> {
-  for (let tries = 0; tries < 10_000; tries++) {
-    if (await store.acquireLease("L", owner, 60_000)) {
-      await store.append("L", null, note(`enter ${owner}`));
-      await sleep(1);
-      await store.append("L", null, note(`exit ${owner}`));
-      await store.releaseLease("L", owner);
-      return;
-    }
-    await sleep(1);
-  }
-  throw new Error(`${owner} never got the lease`);
-}
-
-async function spendUntilRefused(store: PostgresStore, taskId: string, cents: number) {
-  let granted = 0;
-  for (let tries = 0; tries < 10_000; tries++) {
-    const reservation = await store.reserveBudget({
-      taskId,
-      estimateUsd: 0.01,
-      day: "2024-05-01",
-      month: "2024-05",
-      limits: { dailyUsd: cents / 100 },
-      expiresAt: Date.now() + 60_000,
-    });
-    if (!reservation.ok) break;
-    granted++;
-    await sleep(0);
-    await store.settleBudget(reservation.id, 0.01);
-  }
-  process.stdout.write(`${granted}\n`);
-}
+import { enterLeasedSection, note, spendUntilRefused } from "./store-child-work.js";
 
 async function main(args: string[]): Promise<void> {
   const [mode, url, name, rounds] = args;
@@ -68,7 +32,7 @@ async function main(args: string[]): Promise<void> {
           note(`${name} ${i}`),
         ]),
       ]);
-      await enterSection(store, name);
+      await enterLeasedSection(store, name, 1);
     }
   } finally {
     await store.close();

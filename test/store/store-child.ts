@@ -10,8 +10,8 @@
  *   budget <db> <task> <cents>    reserves and settles 1 cent until the day's limit of `cents`
  *                                 refuses; prints how many it got
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { openSqliteStore } from "../../src/store/index.js";
+import { enterLeasedSection, spendUntilRefused } from "./store-child-work.js";
 import type { SqliteStore } from "../../src/store/index.js";
 
 async function appendForever(store: SqliteStore, taskId: string): Promise<void> {
@@ -39,36 +39,7 @@ async function appendBatchesForever(store: SqliteStore, taskId: string): Promise
 }
 
 async function enterRepeatedly(store: SqliteStore, owner: string, times: number): Promise<void> {
-  for (let entered = 0; entered < times;) {
-    if (!(await store.acquireLease("L", owner, 60_000))) {
-      await sleep(1);
-      continue;
-    }
-    await store.append("L", null, { type: "note", level: "info", message: `enter ${owner}` });
-    await sleep(2);
-    await store.append("L", null, { type: "note", level: "info", message: `exit ${owner}` });
-    await store.releaseLease("L", owner);
-    entered++;
-  }
-}
-
-async function spendUntilRefused(store: SqliteStore, taskId: string, cents: number): Promise<void> {
-  let granted = 0;
-  for (;;) {
-    const reservation = await store.reserveBudget({
-      taskId,
-      estimateUsd: 0.01,
-      day: "2024-05-01",
-      month: "2024-05",
-      limits: { dailyUsd: cents / 100 },
-      expiresAt: Date.now() + 60_000,
-    });
-    if (!reservation.ok) break;
-    granted++;
-    await sleep(0);
-    await store.settleBudget(reservation.id, 0.01);
-  }
-  process.stdout.write(`${granted}\n`);
+  for (let entered = 0; entered < times; entered++) await enterLeasedSection(store, owner, 2);
 }
 
 async function main(args: string[]): Promise<void> {

@@ -156,6 +156,8 @@ export async function createFleetProject(o: FleetOptions): Promise<FleetProject>
 /** A running `orchestrator worker` process with its own clone of the project. */
 export interface WorkerProcess {
   readonly name: string;
+  /** Its checkout of the project (its clones are under `.orchestrator/clones`). */
+  readonly checkout: string;
   readonly child: ChildProcess;
   /** Events it printed (`--json`), in order. */
   readonly events: Record<string, unknown>[];
@@ -177,6 +179,8 @@ export async function startWorker(
     concurrency?: number;
     leaseTtl?: string;
     maxMs?: number;
+    /** Extra environment of the worker process (and so of its git pushes). */
+    env?: Record<string, string>;
     onEvent?: (event: Record<string, unknown>, worker: WorkerProcess) => void;
   } = {},
 ): Promise<WorkerProcess> {
@@ -200,7 +204,11 @@ export async function startWorker(
       "--lease-ttl",
       options.leaseTtl ?? "10s",
     ],
-    { cwd: checkout, env: { ...process.env, ...project.env }, stdio: ["ignore", "pipe", "pipe"] },
+    {
+      cwd: checkout,
+      env: { ...process.env, ...project.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   const exited = new Promise<number | string>((resolve) => {
     child.on("close", (code, signal) => {
@@ -213,6 +221,7 @@ export async function startWorker(
   });
   const worker: WorkerProcess = {
     name,
+    checkout,
     child,
     events: [],
     stderr: "",

@@ -7,6 +7,8 @@ import { processOwner } from "../../engine/engine.js";
 import { createWorkspacePort } from "../../workspace/index.js";
 import { NodeProcessRunner } from "../../process/node-process-runner.js";
 import { RemoteClones } from "../../scheduler/queue/remote-clones.js";
+import { LeaseFencedStore } from "../../scheduler/queue/fenced-store.js";
+import { TaskLeases } from "../../scheduler/queue/task-leases.js";
 import { TaskQueue } from "../../scheduler/queue/task-queue.js";
 import { Worker } from "../../scheduler/queue/worker.js";
 import { workerWorkspace } from "../../scheduler/queue/worker-workspace.js";
@@ -104,8 +106,13 @@ export function registerWorker(program: Command, ctx: CliContext): void {
           resolve(ctx.cwd, options.clones ?? join(project.config.configDir, "clones")),
         );
         const owner = processOwner();
+        const log = (line: string): void => {
+          out.err(`orchestrator worker: ${line}`);
+        };
+        const leases = new TaskLeases({ store: project.store, owner, ttlMs: leaseTtlMs, log });
         const engine = project.engine(observers.listener, observers.childEnv, {
-          workspace: workerWorkspace(createWorkspacePort(runner, repoRoot), clones),
+          store: new LeaseFencedStore(project.store, leases, owner),
+          workspace: workerWorkspace(createWorkspacePort(runner, repoRoot), clones, leases),
           owner,
           leaseTtlMs,
         });
@@ -113,12 +120,11 @@ export function registerWorker(program: Command, ctx: CliContext): void {
           store: project.store,
           queue,
           clones,
+          leases,
           owner,
           leaseTtlMs,
           runTask: (task, signal) => engine.runTask(task, run.id, signal),
-          log: (line) => {
-            out.err(`orchestrator worker: ${line}`);
-          },
+          log,
           now: () => systemClock.now(),
         });
         await worker.start(concurrency);

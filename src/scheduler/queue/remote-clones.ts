@@ -19,6 +19,11 @@ class Mutex {
   }
 }
 
+/** A refspec that fetches the remote's `branch` (a glob allowed) into `origin/`, forced. */
+function tracking(branch: string): string {
+  return `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
+}
+
 /** A folder name for a remote: readable, and unique by a hash of the whole URL. */
 export function cloneFolderName(remote: string): string {
   const name = basename(remote.replace(/[/:]+$/, "")).replace(/\.git$/, "");
@@ -35,6 +40,7 @@ export function cloneFolderName(remote: string): string {
  */
 export class RemoteClones {
   private readonly locks = new Map<string, Mutex>();
+  private readonly defaults = new Map<string, string>();
 
   constructor(
     private readonly runner: ProcessRunner,
@@ -51,8 +57,12 @@ export class RemoteClones {
     return lock;
   }
 
-  /** The clone of `remote`, cloned on first use and fetched on every call. */
-  async prepare(remote: string): Promise<string> {
+  /**
+   * The clone of `remote`, cloned on first use. On later calls only what the task needs is
+   * fetched: the remote's default branch, the task's branch and its `base` branch (glob
+   * refspecs, so a branch the remote does not have yet is no error), not every task's branch.
+   */
+  async prepare(remote: string, need: { taskId: string; base?: string }): Promise<string> {
     const path = join(this.dir, cloneFolderName(remote));
     return this.lock(path).run(async () => {
       const git = new Git(this.runner, this.dir);
@@ -61,10 +71,32 @@ export class RemoteClones {
         await rm(path, { recursive: true, force: true });
         await git.run(["clone", "--quiet", "--no-tags", "--", remote, path]);
       } else {
-        await git.at(path).run(["fetch", "--quiet", "--prune", "origin"]);
+        const refspecs = [
+          tracking(await this.defaultBranch(path)),
+          tracking(`${taskBranchName(need.taskId)}*`),
+        ];
+        if (need.base !== undefined && /^[A-Za-z0-9._/-]+$/.test(need.base))
+          refspecs.push(tracking(`${need.base}*`));
+        await git.at(path).run(["fetch", "--quiet", "--prune", "--no-tags", "origin", ...refspecs]);
       }
       return path;
     });
+  }
+
+  /** The remote's default branch as the clone recorded it (`origin/HEAD`), read once. */
+  private async defaultBranch(clone: string): Promise<string> {
+    let branch = this.defaults.get(clone);
+    if (branch === undefined) {
+      const head = await new Git(this.runner, clone).tryRun([
+        "symbolic-ref",
+        "--quiet",
+        "--short",
+        "refs/remotes/origin/HEAD",
+      ]);
+      branch = head.exitCode === 0 ? head.stdout.trim().replace(/^origin\//, "") : "main";
+      this.defaults.set(clone, branch);
+    }
+    return branch;
   }
 
   /**

@@ -13,22 +13,33 @@ export const QUEUE_SCHEMA = "pgboss";
 export const TaskJobSchema = z.object({ taskId: z.string().min(1) });
 export type TaskJob = z.infer<typeof TaskJobSchema>;
 
-/** A job that has been active for a while, as the orphan check sees it. */
+/** A job that is active on some worker, as the orphan check sees it. */
 export interface ActiveJob {
   readonly id: string;
   readonly taskId: string;
-  /** Milliseconds since the job was started by a worker (by the database's clock). */
+  /** Milliseconds since a worker started the job (the database's start time, this clock). */
   readonly activeMs: number;
 }
+
+/** A job this worker took: which task, and which attempt of the job (pg-boss's retry count). */
+export interface TakenJob extends TaskJob {
+  readonly jobId: string;
+  readonly attempt: number;
+}
+
+/** The jobs' consumers of one {@link TaskQueue.work} call. */
+export interface Consumer {
+  /** Takes no new job; resolves once every job in hand is settled. */
+  stop(): Promise<void>;
+}
+
+/** How long an idle consumer waits before asking for a job again (pg-boss's minimum). */
+const IDLE_POLL_MS = 500;
 
 /** Longest a job may stay active before pg-boss itself fails it (its own limit is 24 h). */
 const MAX_EXPIRE_SECONDS = 23 * 60 * 60;
 
-const ActiveRowSchema = z.object({
-  id: z.string(),
-  task_id: z.string().nullable(),
-  active_ms: z.coerce.number(),
-});
+const TakenRowSchema = z.object({ task_id: z.string(), job_id: z.string() });
 
 /**
  * Ready tasks on a pg-boss queue in the shared PostgreSQL database, and the list of submitted
@@ -37,6 +48,9 @@ const ActiveRowSchema = z.object({
  * job that outlives a dead worker is failed by {@link TaskQueue.failJob} and retried.
  */
 export class TaskQueue {
+  /** Idle consumers of this process, woken when a job is enqueued here. */
+  private readonly sleepers: (() => void)[] = [];
+
   private constructor(
     private readonly boss: PgBoss,
     readonly where: string,
@@ -67,7 +81,8 @@ export class TaskQueue {
         `create table if not exists public.queue_submissions (
              task_id text primary key,
              submitted_at bigint not null
-           )`,
+           );
+         alter table public.queue_submissions add column if not exists job_id text`,
         [],
       );
     } catch (error) {
@@ -114,42 +129,121 @@ export class TaskQueue {
       priority,
       expireInSeconds: Math.min(MAX_EXPIRE_SECONDS, Math.ceil(timeoutMs / 1000) + 300),
     });
+    if (id !== null) this.wake();
     return id !== null;
   }
 
   /**
-   * Runs `handler` for jobs, `concurrency` at a time. A handler that resolves completes its
-   * job; one that throws fails it, and pg-boss retries it (on any worker) a second later.
+   * Runs `handler` for jobs, `concurrency` at a time, each consumer asking for its next job as
+   * soon as the last one settles (and every {@link IDLE_POLL_MS} while the queue is empty, or at
+   * once after {@link wake}). A handler that resolves completes its job; one that throws fails
+   * it, and pg-boss retries it (on any worker) a second later — but only while the job is still
+   * this attempt: a job the orphan check handed to another worker is left to that worker.
    */
-  async work(
-    concurrency: number,
-    handler: (job: TaskJob, jobId: string) => Promise<void>,
-  ): Promise<void> {
-    for (let i = 0; i < concurrency; i++) {
-      await this.boss.work<TaskJob>(
-        TASK_QUEUE,
-        { batchSize: 1, pollingIntervalSeconds: 0.5 },
-        async (jobs) => {
-          for (const job of jobs) await handler(TaskJobSchema.parse(job.data), job.id);
-        },
-      );
+  work(concurrency: number, handler: (job: TakenJob) => Promise<unknown>): Consumer {
+    let stopping = false;
+    const loops = Array.from({ length: concurrency }, async () => {
+      while (!stopping) {
+        const job = await this.take().catch(() => undefined);
+        if (job === undefined) {
+          await this.idle();
+          continue;
+        }
+        try {
+          await handler(job);
+          await this.settle(job, undefined);
+        } catch (error) {
+          await this.settle(job, error instanceof Error ? error.message : String(error));
+        }
+      }
+    });
+    return {
+      stop: async () => {
+        stopping = true;
+        this.wake();
+        await Promise.all(loops);
+      },
+    };
+  }
+
+  /** Wakes the idle consumers of this process (a task was just enqueued here). */
+  wake(): void {
+    for (const resolveIdle of this.sleepers.splice(0)) resolveIdle();
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolveIdle) => {
+      const timer = setTimeout(() => {
+        this.sleepers.splice(this.sleepers.indexOf(done), 1);
+        resolveIdle();
+      }, IDLE_POLL_MS);
+      const done = (): void => {
+        clearTimeout(timer);
+        resolveIdle();
+      };
+      this.sleepers.push(done);
+    });
+  }
+
+  /** Fetches the next job (highest priority first) and notes which job runs its task. */
+  private async take(): Promise<TakenJob | undefined> {
+    const [job] = await this.boss.fetch<unknown>(TASK_QUEUE, {
+      batchSize: 1,
+      priority: true,
+      includeMetadata: true,
+    });
+    if (job === undefined) return undefined;
+    const { taskId } = TaskJobSchema.parse(job.data);
+    await this.boss
+      .getDb()
+      .executeSql(`update public.queue_submissions set job_id = $2 where task_id = $1`, [
+        taskId,
+        job.id,
+      ]);
+    return { taskId, jobId: job.id, attempt: job.retryCount };
+  }
+
+  /** Completes (no `failure`) or fails the job, if it is still active as this attempt. */
+  private async settle(job: TakenJob, failure: string | undefined): Promise<void> {
+    try {
+      const current = await this.boss.getJobById(TASK_QUEUE, job.jobId);
+      if (current?.state !== "active" || current.retryCount !== job.attempt) return;
+      if (failure === undefined) await this.boss.complete(TASK_QUEUE, job.jobId);
+      else await this.boss.fail(TASK_QUEUE, job.jobId, { reason: failure });
+      await this.boss
+        .getDb()
+        .executeSql(
+          `update public.queue_submissions set job_id = null where task_id = $1 and job_id = $2`,
+          [job.taskId, job.jobId],
+        );
+    } catch {
+      // The job stays active; the orphan check fails it once this worker's lease is gone.
     }
   }
 
-  /** Jobs active on any worker, with how long ago they started. */
+  /**
+   * Jobs active on any worker, with how long ago they started. pg-boss 10 has no public call
+   * that lists active jobs, so the workers note in `queue_submissions` which job runs each task
+   * (when they take it), and each noted job is read back through pg-boss's `getJobById`.
+   */
   async activeJobs(): Promise<ActiveJob[]> {
-    const { rows } = await this.boss.getDb().executeSql(
-      `select id::text as id, data->>'taskId' as task_id,
-              (extract(epoch from (now() - started_on)) * 1000)::bigint as active_ms
-         from ${QUEUE_SCHEMA}.job where name = $1 and state = 'active'`,
-      [TASK_QUEUE],
-    );
-    return z
-      .array(ActiveRowSchema)
-      .parse(rows)
-      .flatMap((r) =>
-        r.task_id === null ? [] : [{ id: r.id, taskId: r.task_id, activeMs: r.active_ms }],
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(
+        `select task_id, job_id from public.queue_submissions where job_id is not null`,
+        [],
       );
+    const active: ActiveJob[] = [];
+    for (const row of z.array(TakenRowSchema).parse(rows)) {
+      const job = await this.boss.getJobById(TASK_QUEUE, row.job_id);
+      if (job?.state !== "active") continue;
+      active.push({
+        id: job.id,
+        taskId: row.task_id,
+        activeMs: Date.now() - new Date(job.startedOn).getTime(),
+      });
+    }
+    return active;
   }
 
   /** Fails a job (its worker is gone) so that pg-boss retries it on another worker. */
@@ -159,13 +253,9 @@ export class TaskQueue {
 
   /** How many jobs wait or run, for `submit`'s summary and the tests. */
   async counts(): Promise<{ queued: number; active: number }> {
-    const { rows } = await this.boss.getDb().executeSql(
-      `select count(*) filter (where state in ('created', 'retry'))::int as queued,
-              count(*) filter (where state = 'active')::int as active
-         from ${QUEUE_SCHEMA}.job where name = $1`,
-      [TASK_QUEUE],
-    );
-    return z.object({ queued: z.number(), active: z.number() }).parse(rows[0]);
+    const queued = await this.boss.getQueueSize(TASK_QUEUE, { before: "active" });
+    const started = await this.boss.getQueueSize(TASK_QUEUE, { before: "completed" });
+    return { queued, active: started - queued };
   }
 
   /**

@@ -1,20 +1,23 @@
-import { LeaseHeldError } from "../../core/errors.js";
+import { LeaseHeldError, LeaseLostError } from "../../core/errors.js";
 import type { Store } from "../../core/ports.js";
 import { projectTask } from "../../core/projection.js";
 import type { TaskView } from "../../core/projection.js";
 import { TERMINAL_STATES } from "../../core/state-machine.js";
 import type { Task } from "../../core/task.js";
 import type { TaskOutcome } from "../../engine/engine.js";
-import { acquireTaskLease, ownerIsDead } from "../../engine/lease-owner.js";
+import { ownerIsDead } from "../../engine/lease-owner.js";
 import { readyToEnqueue } from "./ready-tasks.js";
 import type { RemoteClones } from "./remote-clones.js";
-import type { TaskJob, TaskQueue } from "./task-queue.js";
+import type { Consumer, TaskJob, TaskQueue } from "./task-queue.js";
+import type { TaskLeases } from "./task-leases.js";
 
 /** What a worker needs; the CLI wires the real parts, tests may hand in others. */
 export interface WorkerDeps {
   readonly store: Store;
   readonly queue: TaskQueue;
   readonly clones: RemoteClones;
+  /** The task leases this worker holds; its engine's store and workspace check them too. */
+  readonly leases: TaskLeases;
   /** This worker's lease owner id (`host:pid:nonce`), the same one its engine uses. */
   readonly owner: string;
   /** How long a lease lasts without renewal: the time a dead worker's task waits elsewhere. */
@@ -45,6 +48,7 @@ export class Worker {
   private readonly stopping = new AbortController();
   private reaper: NodeJS.Timeout | undefined;
   private reaping = false;
+  private consumer: Consumer | undefined;
   /** Jobs whose lease was found missing, and when: failed only if still missing a TTL later. */
   private readonly suspects = new Map<string, number>();
 
@@ -57,7 +61,7 @@ export class Worker {
       () => void this.reapOrphans(),
       Math.max(250, this.deps.leaseTtlMs / 3),
     );
-    await this.deps.queue.work(concurrency, (job) => this.handle(job).then(() => undefined));
+    this.consumer = this.deps.queue.work(concurrency, (job) => this.handle(job));
   }
 
   /**
@@ -67,6 +71,7 @@ export class Worker {
   async stop(): Promise<void> {
     clearInterval(this.reaper);
     this.stopping.abort();
+    await this.consumer?.stop();
     await this.deps.queue.close({ graceful: true });
   }
 
@@ -88,24 +93,20 @@ export class Worker {
   }
 
   private async leased(task: Task): Promise<JobResult> {
-    const { store, owner, leaseTtlMs } = this.deps;
-    const lease = await acquireTaskLease(store, task.id, owner, leaseTtlMs);
+    const { leases } = this.deps;
+    const lease = await leases.hold(task.id);
     if (!lease.ok) {
       this.deps.log(`${task.id}: already running on ${lease.holder}`);
       return "duplicate";
     }
-    const renew = setInterval(() => {
-      void store.renewLease(task.id, owner, leaseTtlMs).catch(() => undefined);
-    }, leaseTtlMs / 3);
     try {
-      return await this.run(task);
+      return await this.run(task, lease.signal);
     } finally {
-      clearInterval(renew);
-      await store.releaseLease(task.id, owner);
+      await leases.release(task.id);
     }
   }
 
-  private async run(task: Task): Promise<JobResult> {
+  private async run(task: Task, leaseSignal: AbortSignal): Promise<JobResult> {
     const { store, clones, log } = this.deps;
     const view = projectTask(task.id, await store.events(task.id));
     if (view.status === "DONE") {
@@ -120,15 +121,26 @@ export class Worker {
       return "not-runnable";
     }
     log(`${task.id}: ${view.status === "NEW" ? "starting" : `resuming at ${view.status}`}`);
-    const clone = await clones.prepare(task.remote);
+    const clone = await clones.prepare(task.remote, {
+      taskId: task.id,
+      ...(task.base === undefined ? {} : { base: task.base }),
+    });
     const local: Task = { ...task, repoPath: clone, base: await this.baseOf(task, view, clone) };
     let outcome: TaskOutcome;
     try {
-      outcome = await this.deps.runTask(local, this.stopping.signal);
+      outcome = await this.deps.runTask(
+        local,
+        AbortSignal.any([this.stopping.signal, leaseSignal]),
+      );
     } catch (error) {
       if (error instanceof LeaseHeldError) return "duplicate";
       throw error;
     }
+    // The engine stopped because the lease was lost: the job is another worker's now.
+    const lost = this.deps.leases.lostReason(task.id);
+    if (lost !== undefined) throw new LeaseLostError(task.id, lost);
+    // The engine gave the lease back when it returned: stop renewing it before the bookkeeping.
+    await this.deps.leases.release(task.id);
     if (outcome.interrupted) throw new ParkedError(task.id);
     log(`${task.id}: ${outcome.status}`);
     if (outcome.status === "DONE") {
