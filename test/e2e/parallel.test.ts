@@ -342,3 +342,78 @@ describe("a crash during a concurrent batch", () => {
     }
   }, 300_000);
 });
+
+/**
+ * Starts `run --batch`, sends SIGINT once `lanes` tasks each have a model call in flight (a
+ * routing decision printed, its call not yet); resolves with the exit code, the events printed
+ * and the tasks that were mid-call when the signal went.
+ */
+function interruptMidCalls(
+  repo: TempRepo,
+  args: string[],
+  lanes: number,
+): Promise<{
+  code: number | null;
+  midCall: string[];
+  list: Record<string, unknown>[];
+  afterMs: number;
+}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: repo.root,
+      env: { ...process.env, ...repo.env, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const list: Record<string, unknown>[] = [];
+    const inFlight = new Set<string>();
+    let midCall: string[] = [];
+    let sentAt = 0;
+    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const e = JSON.parse(line) as Record<string, unknown>;
+      list.push(e);
+      if (e.type === "routing.decision") inFlight.add(String(e.task));
+      if (e.type === "model.call") inFlight.delete(String(e.task));
+      if (sentAt === 0 && inFlight.size >= lanes) {
+        midCall = [...inFlight].sort();
+        sentAt = Date.now();
+        child.kill("SIGINT");
+      }
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, midCall, list, afterMs: Date.now() - sentAt });
+    });
+  });
+}
+
+describe("Ctrl-C during a concurrent batch", () => {
+  it("exits 130 with every task resumable; resume finishes all with no duplicate commits", async () => {
+    const ids = Array.from({ length: 4 }, (_, i) => `I-${i + 1}`);
+    // Calls take 2 s, so the lanes are still waiting on their models when the signal arrives.
+    const repo = await project({ tasks: ids.map(twoSteps), delayMs: 2000 });
+    const stopped = await interruptMidCalls(repo, ["run", "--batch", "--jobs", "3", "--json"], 3);
+    expect(stopped.midCall).toHaveLength(3);
+    expect(stopped.code).toBe(130);
+    // The lanes stopped at the signal, not after their 2 s calls answered.
+    expect(stopped.afterMs).toBeLessThan(10_000);
+    const after = await states(repo);
+    expect(Object.keys(after).sort()).toEqual(ids);
+    for (const id of ids)
+      expect(["DONE", "FAILED", "ABORTED", "AWAITING_HUMAN_REVIEW"]).not.toContain(after[id]);
+    // An interrupted call is not recorded as a failed one (it is made again on resume).
+    const failedCalls = stopped.list.filter((e) => e.type === "model.call" && e.ok === false);
+    expect(failedCalls).toEqual([]);
+
+    const resumed = await runCli(["resume", "--jobs", "3", "--json"], repo.root, repo.env);
+    expect(resumed.stderr).toBe("");
+    expect(resumed.code).toBe(0);
+    expect(new Set(events(resumed.stdout).map((e) => e.task))).toEqual(new Set(ids));
+    expect(Object.values(await states(repo))).toEqual(Array(4).fill("DONE"));
+    for (const id of ids) {
+      expect(await stepsOnBranch(repo, id)).toEqual([`${id}/S1`, `${id}/S2`]);
+      expect(await repo.sh("show", `orchestrator/${id}:out/${id}-S2.txt`)).toBe(`${id} S2`);
+    }
+  }, 300_000);
+});
