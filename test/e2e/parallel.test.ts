@@ -417,3 +417,97 @@ describe("Ctrl-C during a concurrent batch", () => {
     }
   }, 300_000);
 });
+
+/** Task A edits shared.txt; the branch it lands into changes the same line meanwhile. */
+async function movedBaseProject(resolution: Record<string, string> | undefined) {
+  const repo = await project(
+    {
+      tasks: [
+        {
+          id: "A",
+          steps: [{ id: "S1", description: "a", files: { "shared.txt": "base\nfrom A\n" } }],
+          extra: [
+            answer({
+              role: "implementer",
+              step: "land-merge-1",
+              text: "Resolved the conflict with the target.",
+              files: resolution ?? {},
+            }),
+          ],
+        },
+      ],
+      checks: { markers: { command: NO_MARKERS, kind: "custom" } },
+      maxAttempts: 2,
+    },
+    { "shared.txt": "base\n" },
+  );
+  const run = await runCli(["run", "--batch", "--json"], repo.root, repo.env);
+  expect(run.code).toBe(0);
+  // The target moves after A was done: the same line, changed another way.
+  await repo.sh("branch", "integration", "main");
+  await repo.sh("checkout", "--quiet", "integration");
+  await repo.write("shared.txt", "base\nfrom the target\n");
+  const moved = await repo.commitAll("target moves");
+  await repo.sh("checkout", "--quiet", "main");
+  return { repo, moved };
+}
+
+/** A task's events from `export`. */
+async function eventsOf(repo: TempRepo, task: string): Promise<Record<string, unknown>[]> {
+  const exported = await runCli(["export", task], repo.root, repo.env);
+  expect(exported.code).toBe(0);
+  return (JSON.parse(exported.stdout) as { events: Record<string, unknown>[] }).events;
+}
+
+describe("landing onto a moved target", () => {
+  it("land --rebase: the conflict is a step of the task (implementer, review, gate, merge commit), then it lands", async () => {
+    const { repo, moved } = await movedBaseProject({
+      "shared.txt": "base\nfrom the target\nfrom A\n",
+    });
+    const landed = await runCli(
+      ["land", "--into", "integration", "--rebase", "--json"],
+      repo.root,
+      repo.env,
+    );
+    expect(landed.stderr).toBe("");
+    expect(landed.code).toBe(0);
+    const [line] = events(landed.stdout);
+    expect(line).toMatchObject({ task: "A", outcome: "landed", resolved: ["shared.txt"] });
+    expect(await repo.sh("show", "integration:shared.txt")).toBe("base\nfrom the target\nfrom A");
+    // The target moved forward only: its old tip is in the landed history.
+    await repo.sh("merge-base", "--is-ancestor", moved, "integration");
+    expect((await states(repo)).A).toBe("DONE");
+    const list = await eventsOf(repo, "A");
+    const step = (e: Record<string, unknown>): boolean => e.stepId === "land-merge-1";
+    expect(list.filter((e) => e.type === "code.reviewed" && step(e))).toHaveLength(1);
+    expect(list.filter((e) => e.type === "gate.finished" && step(e)).map((e) => e.passed)).toEqual([
+      true,
+    ]);
+    // A's branch holds the resolution as a merge commit whose second parent is the target's tip.
+    const parents = await repo.sh(
+      "log",
+      "--format=%P",
+      "--grep=land-merge-1",
+      "-1",
+      "orchestrator/A",
+    );
+    expect(parents.split(" ")[1]).toBe(moved);
+    expect(await stepsOnBranch(repo, "A")).toEqual(["A/S1", "A/land-merge-1"]);
+  }, 300_000);
+
+  it("a merge whose markers are never resolved leaves the target alone; the task waits with merge_conflict", async () => {
+    const { repo, moved } = await movedBaseProject(undefined);
+    const landed = await runCli(["land", "--into", "integration", "--json"], repo.root, repo.env);
+    expect(landed.code).toBe(1);
+    const [line] = events(landed.stdout);
+    expect(line).toMatchObject({ task: "A", outcome: "conflict" });
+    expect(String(line?.detail)).toMatch(/shared\.txt; A is AWAITING_HUMAN_REVIEW/);
+    expect(await repo.sh("rev-parse", "integration")).toBe(moved);
+    expect((await states(repo)).A).toBe("AWAITING_HUMAN_REVIEW");
+    const escalation = (await eventsOf(repo, "A")).find(
+      (e) => e.type === "transition" && e.to === "AWAITING_HUMAN_REVIEW",
+    ) as { event: { reason: string; detail: string } } | undefined;
+    expect(escalation?.event.reason).toBe("merge_conflict");
+    expect(escalation?.event.detail).toMatch(/shared\.txt/);
+  }, 300_000);
+});
