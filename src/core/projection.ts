@@ -36,6 +36,8 @@ export interface TaskView {
   steps: StepView[];
   currentStepId?: string | undefined;
   workspace?: { worktree: string; branch: string; baseSha: string };
+  /** Steps added by `land` to merge a moved target branch in: step id -> the branch and commit. */
+  baseMerges?: Record<string, { branch: string; sha: string }>;
   escalation?: Escalation | undefined;
   /** Feedback for the next attempt of the current step (review findings, gate report). */
   pendingFeedback?: string | undefined;
@@ -126,6 +128,21 @@ function applyTransition(view: TaskView, e: StoredEvent & { body: { type: "trans
     }
     case "PLAN_APPROVED":
       view.planFeedback = undefined;
+      break;
+    case "BASE_MOVED":
+      if (view.plan) view.plan = { ...view.plan, steps: [...view.plan.steps, event.step] };
+      view.steps.push({
+        id: event.step.id,
+        type: event.step.type,
+        description: event.step.description,
+        status: "pending",
+        attempts: 0,
+        currentAttempt: 0,
+      });
+      view.baseMerges = {
+        ...view.baseMerges,
+        [event.step.id]: { branch: event.branch, sha: event.sha },
+      };
       break;
     default:
       break;

@@ -20,6 +20,23 @@ const EVENTS: Record<string, TaskEvent> = {
   ESCALATE: { type: "ESCALATE", reason: "gate_failed", detail: "3 failures" },
   FAIL: { type: "FAIL", error: "disk full" },
   ABORT: { type: "ABORT" },
+  BASE_MOVED: {
+    type: "BASE_MOVED",
+    branch: "develop",
+    sha: "0123456789abcdef",
+    step: {
+      id: "land-merge-1",
+      type: "merge",
+      description: "merge develop",
+      risk: "medium",
+      estimated_complexity: "small",
+      files_to_read: [],
+      files_to_create: [],
+      files_to_modify: ["a.txt"],
+      tests_required: false,
+      commands: [],
+    },
+  },
   "HUMAN plan approve": { type: "HUMAN_DECISION", scope: "plan", decision: "approve" },
   "HUMAN plan retry": { type: "HUMAN_DECISION", scope: "plan", decision: "retry" },
   "HUMAN plan skip_step": { type: "HUMAN_DECISION", scope: "plan", decision: "skip_step" },
@@ -55,6 +72,7 @@ const LEGAL: [TaskState, string, TaskState][] = [
   ["QUALITY_GATE", "GATE_PASSED", "STEP_COMPLETE"],
   ["STEP_COMPLETE", "ALL_STEPS_DONE", "DONE"],
   ["PLANNED", "ALL_STEPS_DONE", "DONE"],
+  ["DONE", "BASE_MOVED", "PLANNED"],
   ...WORKING.map((s): [TaskState, string, TaskState] => [s, "ESCALATE", "AWAITING_HUMAN_REVIEW"]),
   ...[...WORKING, "NEW" as const, "AWAITING_HUMAN_REVIEW" as const].map(
     (s): [TaskState, string, TaskState] => [s, "FAIL", "FAILED"],
@@ -88,7 +106,7 @@ describe("task state machine", () => {
   );
 
   it("refuses every other (state, event) pair", () => {
-    // 12 states x 22 event samples, minus the legal ones.
+    // 12 states x 23 event samples, minus the legal ones.
     expect(illegal.length).toBe(TASK_STATES.length * Object.keys(EVENTS).length - LEGAL.length);
   });
 
@@ -104,9 +122,9 @@ describe("task state machine", () => {
     );
   });
 
-  it("keeps terminal states terminal except that a failed task can be aborted", () => {
+  it("keeps terminal states terminal except that a failed task can be aborted and a DONE one reopened to land", () => {
     for (const name of Object.keys(EVENTS)) {
-      expect(nextState("DONE", EVENTS[name]!)).toBeUndefined();
+      if (name !== "BASE_MOVED") expect(nextState("DONE", EVENTS[name]!)).toBeUndefined();
       expect(nextState("ABORTED", EVENTS[name]!)).toBeUndefined();
     }
   });

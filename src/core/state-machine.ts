@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IllegalTransitionError } from "./errors.js";
+import { PlanStepSchema } from "./plan.js";
 
 /** The seed's task states, plus FAILED (system failure) and ABORTED (user abort). */
 export const TASK_STATES = [
@@ -72,6 +73,17 @@ export const TaskEventSchema = z.discriminatedUnion("type", [
     scope: z.enum(["plan", "step"]),
     feedback: z.string().optional(),
   }),
+  /**
+   * `land` found that a DONE task's branch conflicts with the branch it lands into (a merge or
+   * a rebase onto its moved tip): `step` merges `sha` (that branch's tip) in, as a step of its
+   * own, and the task runs again from PLANNED.
+   */
+  z.object({
+    type: z.literal("BASE_MOVED"),
+    branch: z.string(),
+    sha: z.string(),
+    step: PlanStepSchema,
+  }),
   z.object({ type: z.literal("FAIL"), error: z.string() }),
   z.object({ type: z.literal("ABORT"), reason: z.string().optional() }),
 ]);
@@ -105,6 +117,7 @@ const TABLE: Readonly<Partial<Record<TaskEventType, Partial<Record<TaskState, Ta
   GATE_FAILED: { QUALITY_GATE: "IMPLEMENTING" },
   GATE_PASSED: { QUALITY_GATE: "STEP_COMPLETE" },
   ALL_STEPS_DONE: { STEP_COMPLETE: "DONE", PLANNED: "DONE" },
+  BASE_MOVED: { DONE: "PLANNED" },
   REDO_STEP: {
     IMPLEMENTING: "IMPLEMENTING",
     CODE_REVIEW: "IMPLEMENTING",

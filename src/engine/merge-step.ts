@@ -38,9 +38,36 @@ export function withMergeSteps(plan: Plan, pending: readonly WorkspacePendingMer
   return steps.length === 0 ? plan : { ...plan, steps: [...steps, ...plan.steps] };
 }
 
+/**
+ * The step `land` adds to a DONE task whose branch conflicts with the branch it lands into:
+ * merge that branch's tip (`sha`) in and resolve `conflicts`. `existing` is the number of such
+ * steps the task already has, so each gets an id of its own.
+ */
+export function baseMergeStep(
+  branch: string,
+  sha: string,
+  conflicts: readonly string[],
+  existing: number,
+): PlanStep {
+  return {
+    ...mergeStepFor({ taskId: branch, branch, sha, conflicts }),
+    id: `${BASE_MERGE_PREFIX}${existing + 1}`,
+    description:
+      `Merge ${branch} (${sha.slice(0, 12)}), the branch this task lands into, which moved ` +
+      `since the task was done, and resolve its conflicts in ${conflicts.join(", ")}: keep the ` +
+      `intent of both sides and remove every conflict marker (<<<<<<<, =======, >>>>>>>).`,
+  };
+}
+
+const BASE_MERGE_PREFIX = "land-merge-";
+
 /** The dependency a merge step merges, or undefined for any other step. */
 export function mergedDependency(ctx: RunContext, step: PlanStep): WorkspaceDependency | undefined {
-  if (step.type !== MERGE_STEP_TYPE || !step.id.startsWith(MERGE_STEP_PREFIX)) return undefined;
+  if (step.type !== MERGE_STEP_TYPE) return undefined;
+  // A step `land` added: the moved target branch, recorded with the task's events.
+  const base = ctx.recorder.view.baseMerges?.[step.id];
+  if (base) return { taskId: base.branch, branch: base.branch, sha: base.sha };
+  if (!step.id.startsWith(MERGE_STEP_PREFIX)) return undefined;
   const taskId = step.id.slice(MERGE_STEP_PREFIX.length);
   return ctx.workspace.dependencies?.find((d) => d.taskId === taskId);
 }

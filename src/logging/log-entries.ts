@@ -188,6 +188,13 @@ function transitionEntry(b: Body<"transition">, view: TaskView, taskId: string):
         `Task ${taskId} aborted${event.reason ? `: ${event.reason}` : ""}`,
         moved,
       );
+    case "BASE_MOVED":
+      return entry(
+        "warn",
+        `Task ${taskId} reopened to land: ${event.branch} moved to ${event.sha.slice(0, 12)} and ` +
+          `conflicts; step ${event.step.id} merges it`,
+        { ...moved, branch: event.branch, sha: event.sha, step: event.step.id },
+      );
     case "ALL_STEPS_DONE": {
       const committed = view.steps.filter((s) => s.status === "committed").length;
       return entry(

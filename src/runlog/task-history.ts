@@ -38,6 +38,7 @@ export interface Milestone {
   readonly kind:
     | "escalated"
     | "human decision"
+    | "reopened"
     | "failed"
     | "aborted"
     | "note"
@@ -99,6 +100,11 @@ function milestoneOf(b: Body<"transition">): Pick<Milestone, "kind" | "text"> | 
       return { kind: "failed", text: e.error };
     case "ABORT":
       return { kind: "aborted", text: e.reason ?? "aborted by a human" };
+    case "BASE_MOVED":
+      return {
+        kind: "reopened",
+        text: `${e.branch} moved to ${e.sha.slice(0, 12)} and conflicts; ${e.step.id} merges it`,
+      };
     default:
       return undefined;
   }

@@ -3,11 +3,15 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../core/errors.js";
 import type { GatePort } from "../core/gate-port.js";
-import type { ProcessRunner } from "../core/ports.js";
+import type { EventListener } from "../core/event-listener.js";
+import type { ProcessRunner, Store } from "../core/ports.js";
 import type { QualityConfig } from "../core/project-config.js";
+import type { TaskState } from "../core/state-machine.js";
 import type { Task } from "../core/task.js";
+import { reopenForMovedBase } from "../engine/base-moved.js";
 import { taskLevel } from "../gate/index.js";
 import { Git } from "../workspace/index.js";
+import type { TaskRunner } from "./batch.js";
 import { dependencyOrder } from "./readiness.js";
 
 /** How one task's branch was landed, or why landing stopped there. */
@@ -18,7 +22,25 @@ export interface LandStep {
   readonly sha?: string;
   /** Conflicting files, or the gate's findings. */
   readonly detail?: string;
+  /** Files of a conflict the task resolved in a step of its own before it landed. */
+  readonly resolved?: readonly string[];
 }
+
+/** A task's branch conflicts with the target's tip `sha` in `files`. */
+export interface LandConflict {
+  readonly branch: string;
+  readonly sha: string;
+  readonly files: readonly string[];
+}
+
+/**
+ * Resolves a conflict in the task itself (a merge step: implementer, code review, gate, merge
+ * commit on the task's branch); returns the state the task ended in (DONE when resolved).
+ */
+export type ConflictResolver = (
+  task: Task,
+  conflict: LandConflict,
+) => Promise<{ status: TaskState; detail?: string | undefined }>;
 
 export interface LandOptions {
   readonly runner: ProcessRunner;
@@ -38,6 +60,8 @@ export interface LandOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly signal: AbortSignal;
   readonly onStep?: (step: LandStep) => void;
+  /** Turns a conflict into a step of the task; without it a conflict stops landing. */
+  readonly resolveConflict?: ConflictResolver;
 }
 
 /** The branch `land` goes into by default: `develop` when it exists, else the checked-out one. */
@@ -101,16 +125,9 @@ export async function landTasks(options: LandOptions): Promise<LandStep[]> {
         report({ taskId: task.id, outcome: "already_landed", sha: current });
         continue;
       }
-      const joined = options.rebase
-        ? await replay(wt, branch, current, identity)
-        : await wt.tryRun(
-            ["merge", "--no-ff", "--quiet", "-m", `Land ${task.id} (${branch})`, branch],
-            { config: identity },
-          );
-      if (joined.exitCode !== 0) {
-        const files = await unmerged(wt);
-        await wt.tryRun([options.rebase ? "rebase" : "merge", "--abort"]);
-        report({ taskId: task.id, outcome: "conflict", detail: files || joined.stderr.trim() });
+      const joined = await joinTask(wt, task, branch, current, options, identity);
+      if (!joined.ok) {
+        report({ taskId: task.id, outcome: "conflict", detail: joined.detail });
         break;
       }
       const gate = await options.gate({
@@ -131,7 +148,12 @@ export async function landTasks(options: LandOptions): Promise<LandStep[]> {
       // Compare-and-swap: a target moved by someone else meanwhile is not overwritten.
       await git.run(["update-ref", "-m", `orchestrator land ${task.id}`, ref, next, current]);
       current = next;
-      report({ taskId: task.id, outcome: "landed", sha: next });
+      report({
+        taskId: task.id,
+        outcome: "landed",
+        sha: next,
+        ...(joined.resolved ? { resolved: joined.resolved } : {}),
+      });
     }
     if (
       options.push !== undefined &&
@@ -146,7 +168,75 @@ export async function landTasks(options: LandOptions): Promise<LandStep[]> {
   return steps;
 }
 
-/** Replays the task branch's commits onto `onto` in the landing worktree (a detached rebase). */
+/**
+ * Merges (or replays) the task's branch onto `current` in the landing worktree. On a conflict
+ * the task resolves it in a step of its own (when a resolver is given) and the join is tried
+ * once more on its new branch tip, which then contains `current`.
+ */
+async function joinTask(
+  wt: Git,
+  task: Task,
+  branch: string,
+  current: string,
+  options: LandOptions,
+  identity: Record<string, string>,
+): Promise<{ ok: true; resolved?: readonly string[] } | { ok: false; detail: string }> {
+  let resolved: readonly string[] | undefined;
+  for (;;) {
+    await wt.run(["checkout", "--quiet", "--detach", current]);
+    const joined = options.rebase
+      ? await replay(wt, branch, current, identity)
+      : await wt.tryRun(
+          ["merge", "--no-ff", "--quiet", "-m", `Land ${task.id} (${branch})`, branch],
+          { config: identity },
+        );
+    if (joined.exitCode === 0) return { ok: true, ...(resolved ? { resolved } : {}) };
+    const stopped = await unmerged(wt);
+    await wt.tryRun([options.rebase ? "rebase" : "merge", "--abort"]);
+    const files = await mergeConflicts(wt, current, branch);
+    const named = files.join(", ") || stopped || joined.stderr.trim();
+    if (options.resolveConflict === undefined || resolved !== undefined || files.length === 0) {
+      return { ok: false, detail: named };
+    }
+    const outcome = await options.resolveConflict(task, {
+      branch: options.into,
+      sha: current,
+      files,
+    });
+    if (outcome.status !== "DONE") {
+      const why = outcome.detail === undefined ? "" : `: ${outcome.detail}`;
+      return { ok: false, detail: `${named}; ${task.id} is ${outcome.status}${why}` };
+    }
+    resolved = files;
+  }
+}
+
+/** The files a merge of `a` and `b` conflicts on (`git merge-tree`, nothing touched). */
+async function mergeConflicts(wt: Git, a: string, b: string): Promise<string[]> {
+  const result = await wt.tryRun([
+    "merge-tree",
+    "--write-tree",
+    "--name-only",
+    "--no-messages",
+    a,
+    b,
+  ]);
+  if (result.exitCode !== 1) return [];
+  return [
+    ...new Set(
+      result.stdout
+        .split("\n")
+        .slice(1)
+        .filter((n) => n !== ""),
+    ),
+  ];
+}
+
+/**
+ * Replays the task branch's commits onto `onto` in the landing worktree (a detached rebase).
+ * A branch that already contains `onto` (it merged the target to resolve a conflict) is taken
+ * as it is: replaying would drop that merge and meet the conflict again.
+ */
 async function replay(
   wt: Git,
   branch: string,
@@ -154,6 +244,30 @@ async function replay(
   identity: Record<string, string>,
 ): Promise<{ exitCode: number | null; stderr: string }> {
   await wt.run(["checkout", "--quiet", "--detach", branch]);
+  const contains = await wt.tryRun(["merge-base", "--is-ancestor", onto, "HEAD"]);
+  if (contains.exitCode === 0) return contains;
   // On success HEAD is the rebased branch: a fast-forward of `onto`.
   return wt.tryRun(["rebase", "--quiet", onto], { config: identity });
+}
+
+/**
+ * The resolver `land` uses: reopens the task with a merge step for the target's tip and runs
+ * it with the engine until it is DONE again or waits for a human (`merge_conflict`).
+ */
+export function resolveInTask(
+  store: Store,
+  engine: TaskRunner,
+  signal: AbortSignal,
+  listener?: EventListener,
+): ConflictResolver {
+  return async (task, conflict) => {
+    await reopenForMovedBase(
+      store,
+      task,
+      { branch: conflict.branch, sha: conflict.sha, conflicts: conflict.files },
+      listener,
+    );
+    const outcome = await engine.runTask(task, null, signal);
+    return { status: outcome.status, detail: outcome.view.escalation?.detail };
+  };
 }

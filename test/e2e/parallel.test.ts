@@ -342,3 +342,172 @@ describe("a crash during a concurrent batch", () => {
     }
   }, 300_000);
 });
+
+/**
+ * Starts `run --batch`, sends SIGINT once `lanes` tasks each have a model call in flight (a
+ * routing decision printed, its call not yet); resolves with the exit code, the events printed
+ * and the tasks that were mid-call when the signal went.
+ */
+function interruptMidCalls(
+  repo: TempRepo,
+  args: string[],
+  lanes: number,
+): Promise<{
+  code: number | null;
+  midCall: string[];
+  list: Record<string, unknown>[];
+  afterMs: number;
+}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: repo.root,
+      env: { ...process.env, ...repo.env, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const list: Record<string, unknown>[] = [];
+    const inFlight = new Set<string>();
+    let midCall: string[] = [];
+    let sentAt = 0;
+    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const e = JSON.parse(line) as Record<string, unknown>;
+      list.push(e);
+      if (e.type === "routing.decision") inFlight.add(String(e.task));
+      if (e.type === "model.call") inFlight.delete(String(e.task));
+      if (sentAt === 0 && inFlight.size >= lanes) {
+        midCall = [...inFlight].sort();
+        sentAt = Date.now();
+        child.kill("SIGINT");
+      }
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, midCall, list, afterMs: Date.now() - sentAt });
+    });
+  });
+}
+
+describe("Ctrl-C during a concurrent batch", () => {
+  it("exits 130 with every task resumable; resume finishes all with no duplicate commits", async () => {
+    const ids = Array.from({ length: 4 }, (_, i) => `I-${i + 1}`);
+    // Calls take 2 s, so the lanes are still waiting on their models when the signal arrives.
+    const repo = await project({ tasks: ids.map(twoSteps), delayMs: 2000 });
+    const stopped = await interruptMidCalls(repo, ["run", "--batch", "--jobs", "3", "--json"], 3);
+    expect(stopped.midCall).toHaveLength(3);
+    expect(stopped.code).toBe(130);
+    // The lanes stopped at the signal, not after their 2 s calls answered.
+    expect(stopped.afterMs).toBeLessThan(10_000);
+    const after = await states(repo);
+    expect(Object.keys(after).sort()).toEqual(ids);
+    for (const id of ids)
+      expect(["DONE", "FAILED", "ABORTED", "AWAITING_HUMAN_REVIEW"]).not.toContain(after[id]);
+    // An interrupted call is not recorded as a failed one (it is made again on resume).
+    const failedCalls = stopped.list.filter((e) => e.type === "model.call" && e.ok === false);
+    expect(failedCalls).toEqual([]);
+
+    const resumed = await runCli(["resume", "--jobs", "3", "--json"], repo.root, repo.env);
+    expect(resumed.stderr).toBe("");
+    expect(resumed.code).toBe(0);
+    expect(new Set(events(resumed.stdout).map((e) => e.task))).toEqual(new Set(ids));
+    expect(Object.values(await states(repo))).toEqual(Array(4).fill("DONE"));
+    for (const id of ids) {
+      expect(await stepsOnBranch(repo, id)).toEqual([`${id}/S1`, `${id}/S2`]);
+      expect(await repo.sh("show", `orchestrator/${id}:out/${id}-S2.txt`)).toBe(`${id} S2`);
+    }
+  }, 300_000);
+});
+
+/** Task A edits shared.txt; the branch it lands into changes the same line meanwhile. */
+async function movedBaseProject(resolution: Record<string, string> | undefined) {
+  const repo = await project(
+    {
+      tasks: [
+        {
+          id: "A",
+          steps: [{ id: "S1", description: "a", files: { "shared.txt": "base\nfrom A\n" } }],
+          extra: [
+            answer({
+              role: "implementer",
+              step: "land-merge-1",
+              text: "Resolved the conflict with the target.",
+              files: resolution ?? {},
+            }),
+          ],
+        },
+      ],
+      checks: { markers: { command: NO_MARKERS, kind: "custom" } },
+      maxAttempts: 2,
+    },
+    { "shared.txt": "base\n" },
+  );
+  const run = await runCli(["run", "--batch", "--json"], repo.root, repo.env);
+  expect(run.code).toBe(0);
+  // The target moves after A was done: the same line, changed another way.
+  await repo.sh("branch", "integration", "main");
+  await repo.sh("checkout", "--quiet", "integration");
+  await repo.write("shared.txt", "base\nfrom the target\n");
+  const moved = await repo.commitAll("target moves");
+  await repo.sh("checkout", "--quiet", "main");
+  return { repo, moved };
+}
+
+/** A task's events from `export`. */
+async function eventsOf(repo: TempRepo, task: string): Promise<Record<string, unknown>[]> {
+  const exported = await runCli(["export", task], repo.root, repo.env);
+  expect(exported.code).toBe(0);
+  return (JSON.parse(exported.stdout) as { events: Record<string, unknown>[] }).events;
+}
+
+describe("landing onto a moved target", () => {
+  it("land --rebase: the conflict is a step of the task (implementer, review, gate, merge commit), then it lands", async () => {
+    const { repo, moved } = await movedBaseProject({
+      "shared.txt": "base\nfrom the target\nfrom A\n",
+    });
+    const landed = await runCli(
+      ["land", "--into", "integration", "--rebase", "--json"],
+      repo.root,
+      repo.env,
+    );
+    expect(landed.stderr).toBe("");
+    expect(landed.code).toBe(0);
+    const [line] = events(landed.stdout);
+    expect(line).toMatchObject({ task: "A", outcome: "landed", resolved: ["shared.txt"] });
+    expect(await repo.sh("show", "integration:shared.txt")).toBe("base\nfrom the target\nfrom A");
+    // The target moved forward only: its old tip is in the landed history.
+    await repo.sh("merge-base", "--is-ancestor", moved, "integration");
+    expect((await states(repo)).A).toBe("DONE");
+    const list = await eventsOf(repo, "A");
+    const step = (e: Record<string, unknown>): boolean => e.stepId === "land-merge-1";
+    expect(list.filter((e) => e.type === "code.reviewed" && step(e))).toHaveLength(1);
+    expect(list.filter((e) => e.type === "gate.finished" && step(e)).map((e) => e.passed)).toEqual([
+      true,
+    ]);
+    // A's branch holds the resolution as a merge commit whose second parent is the target's tip.
+    const parents = await repo.sh(
+      "log",
+      "--format=%P",
+      "--grep=land-merge-1",
+      "-1",
+      "orchestrator/A",
+    );
+    expect(parents.split(" ")[1]).toBe(moved);
+    expect(await stepsOnBranch(repo, "A")).toEqual(["A/S1", "A/land-merge-1"]);
+  }, 300_000);
+
+  it("a merge whose markers are never resolved leaves the target alone; the task waits with merge_conflict", async () => {
+    const { repo, moved } = await movedBaseProject(undefined);
+    const landed = await runCli(["land", "--into", "integration", "--json"], repo.root, repo.env);
+    expect(landed.code).toBe(1);
+    const [line] = events(landed.stdout);
+    expect(line).toMatchObject({ task: "A", outcome: "conflict" });
+    expect(String(line?.detail)).toMatch(/shared\.txt; A is AWAITING_HUMAN_REVIEW/);
+    expect(await repo.sh("rev-parse", "integration")).toBe(moved);
+    expect((await states(repo)).A).toBe("AWAITING_HUMAN_REVIEW");
+    const escalation = (await eventsOf(repo, "A")).find(
+      (e) => e.type === "transition" && e.to === "AWAITING_HUMAN_REVIEW",
+    ) as { event: { reason: string; detail: string } } | undefined;
+    expect(escalation?.event.reason).toBe("merge_conflict");
+    expect(escalation?.event.detail).toMatch(/shared\.txt/);
+  }, 300_000);
+});

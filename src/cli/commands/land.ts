@@ -4,12 +4,13 @@ import type { Task } from "../../core/task.js";
 import { createGatePort } from "../../gate/create-gate-port.js";
 import { NodeProcessRunner } from "../../process/node-process-runner.js";
 import type { LandStep } from "../../scheduler/land.js";
-import { defaultLandTarget, landTasks } from "../../scheduler/land.js";
+import { defaultLandTarget, landTasks, resolveInTask } from "../../scheduler/land.js";
 import { Git } from "../../workspace/index.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, outputFor } from "../context.js";
 import type { Output } from "../output.js";
 import { openProject } from "../project.js";
+import { progressListener } from "../progress.js";
 
 interface LandOptions extends GlobalOptions {
   readonly into?: string;
@@ -25,6 +26,7 @@ function describe(out: Output, step: LandStep, into: string): void {
       into,
       sha: step.sha,
       detail: step.detail,
+      resolved: step.resolved,
     });
     return;
   }
@@ -32,7 +34,8 @@ function describe(out: Output, step: LandStep, into: string): void {
   switch (step.outcome) {
     case "landed":
       out.out(
-        `${step.taskId}: ${c.green("landed")} in ${into} at ${step.sha?.slice(0, 10) ?? ""}, gate passed`,
+        `${step.taskId}: ${c.green("landed")} in ${into} at ${step.sha?.slice(0, 10) ?? ""}, gate passed` +
+          (step.resolved ? ` (conflict in ${step.resolved.join(", ")} resolved in a step)` : ""),
       );
       return;
     case "already_landed":
@@ -89,6 +92,10 @@ export function registerLand(program: Command, ctx: CliContext): void {
           return;
         }
         const into = options.into ?? (await defaultLandTarget(new Git(runner, project.repoRoot)));
+        const signal = AbortSignal.timeout(6 * 60 * 60 * 1000);
+        // A conflict becomes a merge step of the task, run by the engine (docs/PARALLEL.md).
+        const listener = out.json ? undefined : progressListener(out);
+        const engine = project.engine(listener);
         const steps = await landTasks({
           runner,
           repoRoot: project.repoRoot,
@@ -99,7 +106,8 @@ export function registerLand(program: Command, ctx: CliContext): void {
           into,
           rebase: options.rebase === true,
           push: options.push === true ? "origin" : undefined,
-          signal: AbortSignal.timeout(6 * 60 * 60 * 1000),
+          signal,
+          resolveConflict: resolveInTask(project.store, engine, signal, listener),
           onStep: (step) => {
             describe(out, step, into);
           },
