@@ -170,6 +170,19 @@ describe("renderPlanReviewerPrompt", () => {
     expect(parsePlanReviewAnswer(exampleJson(system)).ok).toBe(true);
   });
 
+  it("does not ask for a revised plan, and an approval that carries one approves the planner's plan", () => {
+    const { system, prompt } = renderPlanReviewerPrompt({ task, plan });
+    expect(`${system}\n${prompt}`).not.toContain("revised_plan");
+    expect(system).toContain("Do not write a revised plan yourself");
+    const parsed = parsePlanReviewAnswer(
+      JSON.stringify({ status: "approved", revised_plan: { task_id: "RAE-001", steps: [] } }),
+    );
+    expect(parsed.ok && parsed.value).toEqual({
+      status: "approved",
+      review: { missing_steps: [], concerns: [], suggestions: [] },
+    });
+  });
+
   it("asks to check the previous round's findings", () => {
     const { prompt } = renderPlanReviewerPrompt({
       task,

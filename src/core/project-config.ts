@@ -334,4 +334,9 @@ export interface QualityConfig {
   readonly setup?: CommandSpec;
   /** Gates running at once across concurrent tasks (`gate.max_parallel`); absent: from the cores. */
   readonly maxParallelGates?: number;
+  /**
+   * Code reviewers per step (the seed's `min_reviews.code`), each of another family than the
+   * author (another model when cross-review is off); all must approve. Absent: 1.
+   */
+  readonly minCodeReviews?: number;
 }
