@@ -261,6 +261,11 @@ export interface ModelsConfig {
   readonly concurrency?: number;
   /** Absent: no GitHub integration. */
   readonly github?: GithubConfig;
+  /**
+   * `worktrees_dir:` as written (`~/` and repository-relative paths allowed); absent: the
+   * repository's folder under the user's state directory (workspace/task-paths.ts).
+   */
+  readonly worktreesDir?: string;
 }
 
 export const QUALITY_LEVELS = ["TRIVIAL", "SMALL", "MEDIUM", "LARGE"] as const;
