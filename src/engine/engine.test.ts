@@ -245,9 +245,7 @@ describe("engine with scripted models", () => {
       );
       await harness.engine().decide(harness.task, "abort");
       expect((await harness.run()).status).toBe("ABORTED");
-      expect(await harness.repo.sh("branch", "--list", "orchestrator/*")).toBe(
-        "  orchestrator/T-1",
-      );
+      expect(await harness.repo.sh("branch", "--list", "orchestrator/*")).toBe("orchestrator/T-1");
       expect(
         worktree?.body.type === "workspace.created" && existsSync(worktree.body.worktree),
       ).toBe(false);
