@@ -97,7 +97,7 @@ export async function openProject(
 }
 
 /** Builds each model the routing rules name once, so an unusable one fails before the run. */
-function assertModelsRunnable(config: ProjectConfig): void {
+export function assertModelsRunnable(config: ProjectConfig): void {
   const names = new Set(config.models.routing.rules.flatMap((r) => r.use));
   for (const name of names) {
     const spec = config.models.models.get(name);

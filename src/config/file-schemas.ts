@@ -169,6 +169,14 @@ export const RawModelSchema = z.strictObject({
     description:
       "Calls to this model in flight at once across the tasks of a run (rate limits); default no limit.",
   }),
+  session: z
+    .boolean()
+    .optional()
+    .meta({
+      description:
+        "CLI providers: keep one long-lived CLI process per task and role (default true); " +
+        "false starts one process per call.",
+    }),
   base_url: nonEmpty("API base URL (HTTP providers).").optional(),
   api_key_env: nonEmpty("Name of the environment variable that holds the API key.").optional(),
   script: nonEmpty("Script file for `scripted` models, relative to .orchestrator/.").optional(),

@@ -32,6 +32,7 @@ export function modelSpecFromRaw(name: string, raw: RawModel): ModelSpec {
     ...(raw.permission_mode === undefined ? {} : { permissionMode: raw.permission_mode }),
     ...(raw.allowed_tools === undefined ? {} : { allowedTools: raw.allowed_tools }),
     ...(raw.max_concurrency === undefined ? {} : { maxConcurrency: raw.max_concurrency }),
+    ...(raw.session === undefined ? {} : { session: raw.session }),
   };
 }
 

@@ -252,6 +252,11 @@ export interface ModelProvider {
    * one-token call. Used by `orchestrator doctor`.
    */
   check?(options: { offline: boolean; signal?: AbortSignal }): Promise<ProviderCheck>;
+  /**
+   * Releases what the provider keeps for a task once the task leaves the running state (a
+   * coding-agent CLI's long-lived sessions: their processes are stopped before this resolves).
+   */
+  endTask?(taskId: string): Promise<void>;
 }
 
 /** What to look for in the memory. */

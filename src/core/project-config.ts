@@ -71,6 +71,11 @@ export interface ModelSpec {
   readonly allowedTools?: readonly string[];
   /** Calls in flight at once across the tasks of a run (`max_concurrency`); absent: no limit. */
   readonly maxConcurrency?: number;
+  /**
+   * CLI providers: keep one long-lived process per task and role (`session`, default true);
+   * false runs one process per call.
+   */
+  readonly session?: boolean;
 }
 
 /** One routing rule; omitted conditions match anything. First matching rule wins. */

@@ -213,7 +213,18 @@ export class Engine {
       }
     } finally {
       await prewarm?.stop();
+      // The task left the running state: its CLI sessions end with it (never shared by tasks).
+      await this.endTaskSessions(task.id);
     }
+  }
+
+  /** Stops what the providers keep for the task (long-lived CLI processes). */
+  private async endTaskSessions(taskId: string): Promise<void> {
+    await Promise.all(
+      [...this.providers.values()].map((provider) =>
+        provider.endTask ? provider.endTask(taskId).catch(() => undefined) : Promise.resolve(),
+      ),
+    );
   }
 
   /** Stops the process groups dead runs of the task left behind, and notes what it did. */

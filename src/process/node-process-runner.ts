@@ -24,13 +24,13 @@ const GROUP_EXIT_WAIT_MS = 5_000;
  * group and start time stay the same across the exec, so the child is registered before the
  * program runs; if the orchestrator dies first, the read fails and the program never starts.
  */
-const HOLD_SCRIPT = 'IFS= read -r _ <&3 || exit 125; exec "$@" 3<&-';
+export const HOLD_SCRIPT = 'IFS= read -r _ <&3 || exit 125; exec "$@" 3<&-';
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
 /** Kills the child's whole process group (coding-agent CLIs start children of their own). */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);
@@ -41,6 +41,18 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
       // Already gone.
     }
   }
+}
+
+/**
+ * Kills the child's group when this process exits, until the returned function is called (a
+ * long-lived child, such as a CLI session, registers itself here as a one-off run does).
+ */
+export function killOnExit(child: ChildProcess): () => void {
+  installExitHook();
+  live.add(child);
+  return () => {
+    live.delete(child);
+  };
 }
 
 function installExitHook(): void {
@@ -68,7 +80,7 @@ class CappedText {
  * Why `command` cannot be executed, as spawn would say it (`spawn X ENOENT`), or undefined when
  * it can. A held child is started through /bin/sh, whose own "not found" would hide that.
  */
-function spawnProblem(command: string, path: string, cwd: string): string | undefined {
+export function spawnProblem(command: string, path: string, cwd: string): string | undefined {
   const candidates = command.includes("/")
     ? [resolvePath(cwd, command)]
     : path
@@ -88,13 +100,13 @@ function spawnProblem(command: string, path: string, cwd: string): string | unde
 }
 
 /** Waits (bounded) until no live process is left in the group. */
-async function waitForGroupExit(pgid: number): Promise<void> {
+export async function waitForGroupExit(pgid: number): Promise<void> {
   const deadline = performance.now() + GROUP_EXIT_WAIT_MS;
   while (liveGroupMembers(pgid).length > 0 && performance.now() < deadline) await sleep(20);
 }
 
 /** Releases a held child once it is registered; kills it when registration fails. */
-async function release(
+export async function release(
   child: ChildProcess,
   track: ChildTracker,
   command: string,

@@ -16,5 +16,6 @@ export function limitConcurrency(provider: ModelProvider, maxConcurrency: number
     kind: provider.kind,
     complete,
     ...(provider.check ? { check: provider.check.bind(provider) } : {}),
+    ...(provider.endTask ? { endTask: provider.endTask.bind(provider) } : {}),
   };
 }

@@ -13,7 +13,7 @@ import { openGithub } from "../github-wiring.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, outputFor } from "../context.js";
 import type { Output } from "../output.js";
-import { openProject } from "../project.js";
+import { assertModelsRunnable, openProject } from "../project.js";
 import type { OpenProject } from "../project.js";
 import { decide } from "./review.js";
 import { runTasks } from "./run.js";
@@ -30,6 +30,10 @@ function parsePort(value: string): number {
     throw new UserError(`--port expects a number from 0 to 65535, got "${value}"`);
   }
   return port;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Review and resume for the browser: the same decision code as `review`, the same run as `resume`. */
@@ -49,11 +53,16 @@ function dashboardActions(
     resume: (taskId) => {
       const task = project.config.tasks.find((t) => t.id === taskId);
       if (!task || running.has(taskId)) return false;
+      try {
+        // As `resume` does before it starts: an unusable model fails here, not mid-run.
+        assertModelsRunnable(project.config);
+      } catch (error) {
+        out.err(`resume ${taskId} not started: ${messageOf(error)}`);
+        return false;
+      }
       const run = runTasks(ctx, project, [task], `resume ${taskId}`, out, { jobs: 1, logLevel })
         .catch((error: unknown) => {
-          out.err(
-            `resume ${taskId} failed: ${error instanceof Error ? error.message : String(error)}`,
-          );
+          out.err(`resume ${taskId} failed: ${messageOf(error)}`);
         })
         .finally(() => running.delete(taskId));
       running.set(taskId, run);

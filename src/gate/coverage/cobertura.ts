@@ -2,16 +2,50 @@ import { buildReport, countLines } from "./merge.js";
 import { joinSourcePath, normaliseCoveragePath } from "./paths.js";
 import { CoverageParseError } from "./types.js";
 import type { CoverageReport, FileCoverage, ParseOptions } from "./types.js";
-import { readXml, XmlSyntaxError } from "./xml.js";
+import { childrenNamed, localName, parseXml, XmlParseError, type XmlElement } from "../xml.js";
 
-function intAttr(attrs: ReadonlyMap<string, string>, name: string, where: string): number {
-  const raw = attrs.get(name);
+function intAttr(attrs: Readonly<Record<string, string>>, name: string, where: string): number {
+  const raw = attrs[name];
   const text = (raw ?? "").trim();
   // coverage.py writes integers; some producers write "1.0".
   if (!/^\d+(?:\.0+)?$/.test(text)) {
     throw new CoverageParseError(`Cobertura ${where}: bad ${name}=${JSON.stringify(raw ?? null)}`);
   }
   return Math.trunc(Number(text));
+}
+
+function readRoot(xml: string): XmlElement {
+  try {
+    return parseXml(xml);
+  } catch (err) {
+    if (err instanceof XmlParseError) {
+      throw new CoverageParseError(`bad Cobertura XML: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+/** The lines of one `<class>` (its own `lines/line`, not those repeated under `methods`). */
+function classLineHits(cls: XmlElement, path: string): Map<number, number> {
+  const lineHits = new Map<number, number>();
+  for (const lines of childrenNamed(cls, "lines")) {
+    for (const line of childrenNamed(lines, "line")) {
+      const n = intAttr(line.attributes, "number", `line in ${path}`);
+      const hits = intAttr(line.attributes, "hits", `line ${n} of ${path}`);
+      lineHits.set(n, (lineHits.get(n) ?? 0) + hits);
+    }
+  }
+  return lineHits;
+}
+
+/** Every `<class>` inside a `<classes>`, at any depth (producers differ on `<packages>`). */
+function classesOf(element: XmlElement): XmlElement[] {
+  const found: XmlElement[] = [];
+  for (const child of element.children) {
+    if (localName(child) === "classes") found.push(...childrenNamed(child, "class"));
+    else if (localName(child) !== "class") found.push(...classesOf(child));
+  }
+  return found;
 }
 
 /**
@@ -22,62 +56,24 @@ function intAttr(attrs: ReadonlyMap<string, string>, name: string, where: string
  * Classes of the same file (Java inner classes) are merged.
  */
 export function parseCobertura(xml: string, options: ParseOptions = {}): CoverageReport {
-  const stack: string[] = [];
-  const sources: string[] = [];
-  const files: FileCoverage[] = [];
-  let sourceText: string | null = null;
-  let cls: { path: string; lineHits: Map<number, number> } | null = null;
-  let sawRoot = false;
-  try {
-    for (const ev of readXml(xml)) {
-      if (ev.kind === "text") {
-        if (sourceText !== null) sourceText += ev.text;
-        continue;
-      }
-      if (ev.kind === "close") {
-        stack.pop();
-        if (ev.name === "source" && sourceText !== null) {
-          if (sourceText.trim() !== "") sources.push(sourceText.trim());
-          sourceText = null;
-        } else if (ev.name === "class" && cls !== null) {
-          files.push({ path: cls.path, lineHits: cls.lineHits, lines: countLines(cls.lineHits) });
-          cls = null;
-        }
-        continue;
-      }
-      const parent = stack[stack.length - 1];
-      const grandparent = stack[stack.length - 2];
-      if (stack.length === 0) {
-        if (ev.name !== "coverage") {
-          throw new CoverageParseError(`not a Cobertura report: root element is <${ev.name}>`);
-        }
-        sawRoot = true;
-      } else if (ev.name === "source" && parent === "sources") {
-        sourceText = "";
-      } else if (ev.name === "class" && parent === "classes") {
-        const filename = ev.attrs.get("filename");
-        if (filename === undefined || filename.trim() === "") {
-          throw new CoverageParseError("Cobertura <class> without a filename");
-        }
-        cls = { path: resolvePath(filename, sources, options.root), lineHits: new Map() };
-      } else if (
-        ev.name === "line" &&
-        parent === "lines" &&
-        grandparent === "class" &&
-        cls !== null
-      ) {
-        const n = intAttr(ev.attrs, "number", `line in ${cls.path}`);
-        const hits = intAttr(ev.attrs, "hits", `line ${n} of ${cls.path}`);
-        cls.lineHits.set(n, (cls.lineHits.get(n) ?? 0) + hits);
-      }
-      stack.push(ev.name);
-    }
-  } catch (err) {
-    if (err instanceof XmlSyntaxError)
-      throw new CoverageParseError(`bad Cobertura XML: ${err.message}`);
-    throw err;
+  const root = readRoot(xml);
+  if (localName(root) !== "coverage") {
+    throw new CoverageParseError(`not a Cobertura report: root element is <${root.name}>`);
   }
-  if (!sawRoot) throw new CoverageParseError("not a Cobertura report: no <coverage> element");
+  const sources = childrenNamed(root, "sources")
+    .flatMap((s) => childrenNamed(s, "source"))
+    .map((s) => s.text.trim())
+    .filter((s) => s !== "");
+  const files: FileCoverage[] = [];
+  for (const cls of classesOf(root)) {
+    const filename = cls.attributes.filename;
+    if (filename === undefined || filename.trim() === "") {
+      throw new CoverageParseError("Cobertura <class> without a filename");
+    }
+    const path = resolvePath(filename, sources, options.root);
+    const lineHits = classLineHits(cls, path);
+    files.push({ path, lineHits, lines: countLines(lineHits) });
+  }
   return buildReport("cobertura", files);
 }
 

@@ -1,4 +1,4 @@
-export { parseXml, XmlParseError, type XmlElement } from "./xml.js";
+export { parseXml, XmlParseError, type XmlElement } from "../xml.js";
 export {
   parseJUnit,
   findLocation,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { localName, parseXml, type XmlElement } from "./xml.js";
+import { localName, parseXml, type XmlElement } from "../xml.js";
 
 /**
  * JUnit XML, as written by vitest (`--reporter=junit`), jest-junit, `pytest --junitxml` and other

@@ -27,8 +27,13 @@ const RESULT = (text: string): string =>
   `process.stdout.write(JSON.stringify({ type: "result", subtype: "success", is_error: false, ` +
   `result: ${text}, usage: { input_tokens: 1, output_tokens: 1 } }));`;
 
-const ask = (binary: string) =>
-  createCliProvider(cliSpec("claude-cli", { binary }), "claude-cli", new NodeProcessRunner())
+/** One call, one process per call unless `session` says so (the default for CLI models). */
+const ask = (binary: string, session: "per-call" | "session" = "per-call") =>
+  createCliProvider(
+    cliSpec("claude-cli", { binary, session: session === "session" }),
+    "claude-cli",
+    new NodeProcessRunner(),
+  )
     .complete({
       role: "planner",
       taskId: "T-1",
@@ -55,6 +60,16 @@ describe("a CLI's output past the cap", () => {
 
   it("an answer under the cap is read as usual", async () => {
     expect(await ask(await fakeClaude(RESULT('"hello"')))).toBe("hello");
+  });
+
+  it("in session mode too: one call may not print more than the cap", async () => {
+    const size = MAX_OUTPUT_CHARS + 100;
+    const binary = await fakeClaude(RESULT(`"x".repeat(${String(size)})`));
+    const error = await ask(binary, "session");
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: "malformed_output" });
+    expect(String(error)).toContain("printed more than the 4 MiB output cap in one call");
+    expect(await ask(await fakeClaude(RESULT('"hello"')), "session")).toBe("hello");
   });
 });
 

@@ -1,4 +1,4 @@
-import type { FlowView } from "../../../src/web/api-types.js";
+import { FlowViewSchema } from "../../../src/web/api-schemas.js";
 import { useLive } from "../api.js";
 import { Gantt } from "../components/gantt.js";
 import { Problem } from "../components/problem.js";
@@ -7,7 +7,7 @@ const LEGEND = ["planning", "implementing", "review", "gate", "waiting", "other"
 
 /** A Gantt chart of tasks and their phases over time. */
 export function FlowPage() {
-  const { data, error } = useLive<FlowView>("/api/flow");
+  const { data, error } = useLive("/api/flow", FlowViewSchema);
   if (error) return <Problem error={error} />;
   if (!data) return <p class="muted">loading…</p>;
   return (

@@ -1,4 +1,4 @@
-import type { ModelsView } from "../../../src/web/api-types.js";
+import { ModelsViewSchema } from "../../../src/web/api-schemas.js";
 import { useLive } from "../api.js";
 import { bars, Chart } from "../components/chart.js";
 import { Problem } from "../components/problem.js";
@@ -11,7 +11,7 @@ function quantile(sorted: readonly number[], q: number): number {
 
 /** Spend and success per model (the `report` numbers), latencies and routing decisions. */
 export function ModelsPage() {
-  const { data, error } = useLive<ModelsView>("/api/models");
+  const { data, error } = useLive("/api/models", ModelsViewSchema);
   if (error) return <Problem error={error} />;
   if (!data) return <p class="muted">loading…</p>;
   const r = data.report;

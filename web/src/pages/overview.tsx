@@ -1,4 +1,5 @@
-import type { Overview, SpendWindow } from "../../../src/web/api-types.js";
+import type { SpendWindow } from "../../../src/web/api-types.js";
+import { OverviewSchema } from "../../../src/web/api-schemas.js";
 import { useLive } from "../api.js";
 import { Problem } from "../components/problem.js";
 import { stateClass, usd } from "../format.js";
@@ -29,7 +30,7 @@ function Spend(props: {
 
 /** Tasks by state, spend against budgets, and every task (awaiting a human first). */
 export function OverviewPage() {
-  const { data, error } = useLive<Overview>("/api/overview");
+  const { data, error } = useLive("/api/overview", OverviewSchema);
   if (error) return <Problem error={error} />;
   if (!data) return <p class="muted">loading…</p>;
   const states = Object.entries(data.counts).sort(([a], [b]) => a.localeCompare(b));

@@ -1,4 +1,4 @@
-import type { QualityView } from "../../../src/web/api-types.js";
+import { QualityViewSchema } from "../../../src/web/api-schemas.js";
 import { useLive } from "../api.js";
 import { bars, Chart } from "../components/chart.js";
 import { Problem } from "../components/problem.js";
@@ -6,7 +6,7 @@ import { pct } from "../format.js";
 
 /** Gate pass rate over time, top failing tests and checks, new warnings and coverage. */
 export function QualityPage() {
-  const { data, error } = useLive<QualityView>("/api/quality");
+  const { data, error } = useLive("/api/quality", QualityViewSchema);
   if (error) return <Problem error={error} />;
   if (!data) return <p class="muted">loading…</p>;
   const days = data.gateByDay;

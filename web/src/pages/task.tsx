@@ -5,6 +5,7 @@ import type {
   ReviewDecisionInput,
   TaskDetail,
 } from "../../../src/web/api-types.js";
+import { DecisionAnswerSchema, TaskDetailSchema } from "../../../src/web/api-schemas.js";
 import { postJson, useLive } from "../api.js";
 import { DiffView } from "../components/diff-view.js";
 import { Problem } from "../components/problem.js";
@@ -19,9 +20,10 @@ function ReviewForm(props: { readonly detail: TaskDetail; readonly onDone: () =>
   const send = (decision: ReviewDecisionInput): void => {
     setBusy(true);
     const body = feedback.trim() === "" ? { decision } : { decision, feedback: feedback.trim() };
-    postJson<{ state: string; resumed: boolean }>(
+    postJson(
       `/api/tasks/${encodeURIComponent(props.detail.summary.id)}/review`,
       body,
+      DecisionAnswerSchema,
     )
       .then((r) => {
         setMessage(`${decision} recorded; now ${r.state}${r.resumed ? ", resuming" : ""}`);
@@ -179,7 +181,7 @@ async function getTranscript(taskId: string, seq: number): Promise<string> {
 /** One task: plan, steps with attempts, diffs, reviews, gate reports, calls, commits, run log. */
 export function TaskPage(props: { readonly id: string }) {
   const path = `/api/tasks/${encodeURIComponent(props.id)}`;
-  const { data, error, reload } = useLive<TaskDetail>(path, (e) => e.taskId === props.id);
+  const { data, error, reload } = useLive(path, TaskDetailSchema, (e) => e.taskId === props.id);
   if (error) return <Problem error={error} />;
   if (!data) return <p class="muted">loading…</p>;
   const s = data.summary;
