@@ -41,7 +41,10 @@ const MODELS: Readonly<Record<string, string>> = {
 function parseMatrix(markdown: string): MatrixRow[] {
   const section = markdown.slice(markdown.indexOf("| Role | Risk Level |")).split("\n");
   // The table ends at its first line that is not a table row.
-  const table = section.slice(0, section.findIndex((l) => !l.startsWith("|")));
+  const table = section.slice(
+    0,
+    section.findIndex((l) => !l.startsWith("|")),
+  );
   const rows = table
     .filter((l) => l.startsWith("| **"))
     .map((line) => {
@@ -135,9 +138,9 @@ describe("the default routing reproduces the seed's routing matrix", async () =>
     expect(
       routeByRules(config, { ...req, role: "plan_reviewer", authorFamily: "google" }).model.name,
     ).toBe("claude_sonnet");
-    expect(
-      routeByRules(config, { ...req, role: "implementer", stepType: "docs" }).model.name,
-    ).toBe("gemini_flash");
+    expect(routeByRules(config, { ...req, role: "implementer", stepType: "docs" }).model.name).toBe(
+      "gemini_flash",
+    );
     expect(
       routeByRules(config, { ...req, role: "code_reviewer", authorFamily: "google" }).model.name,
     ).toBe("claude_sonnet");

@@ -1,7 +1,5 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { StoredEvent } from "../core/events.js";
 import type { GatePort } from "../core/gate-port.js";
