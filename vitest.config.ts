@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 90_000,
     pool: "forks",
+    // Task worktrees go under $XDG_STATE_HOME: a temporary one per test run.
+    globalSetup: ["test/support/state-home.ts"],
   },
 });

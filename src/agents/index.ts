@@ -37,8 +37,14 @@ export {
   defaultTemplates,
   defaultTemplatesDir,
 } from "./prompt-templates.js";
-export type { ConstraintView, Feedback, FeedbackSource, TaskBrief } from "./prompt-views.js";
-export { describeConstraints } from "./prompt-views.js";
+export type {
+  ConstraintView,
+  Feedback,
+  FeedbackSource,
+  GateCapabilities,
+  TaskBrief,
+} from "./prompt-views.js";
+export { describeConstraints, gateCapabilities } from "./prompt-views.js";
 export type { ExpectedAnswer, RepairInput } from "./repair-prompt.js";
 export { renderRepairPrompt } from "./repair-prompt.js";
 export { parseCodeReviewAnswer, parsePlanAnswer, parsePlanReviewAnswer } from "./role-answers.js";

@@ -1,10 +1,53 @@
 import type { Plan, PlanStep } from "../core/plan.js";
+import type { CheckSpec, ReportFormat } from "../core/project-config.js";
 import type { Task } from "../core/task.js";
 import { parseConstraint } from "../core/task.js";
 import type { ContextFile, SkippedFile } from "./context-files.js";
 
-/** The part of a task every role sees. A full {@link Task} fits. */
-export type TaskBrief = Pick<Task, "id" | "goal" | "risk" | "area" | "constraints">;
+/**
+ * What the configured quality gate can enforce; a constraint is labelled machine-checked only
+ * when a configured check backs it.
+ */
+export interface GateCapabilities {
+  /** A check reports warnings (eslint-json, tsc, ruff-json, mypy, generic): ZERO-WARNINGS. */
+  readonly warnings: boolean;
+  /** A check reports coverage (lcov, istanbul-summary, cobertura): NN%+ test coverage. */
+  readonly coverage: boolean;
+  /** A tests or breaking check: existing tests must keep passing (NO BREAKING CHANGES). */
+  readonly breaking: boolean;
+}
+
+const WARNING_FORMATS: ReadonlySet<ReportFormat> = new Set([
+  "eslint-json",
+  "tsc",
+  "ruff-json",
+  "mypy",
+  "generic",
+]);
+const COVERAGE_FORMATS: ReadonlySet<ReportFormat> = new Set([
+  "lcov",
+  "istanbul-summary",
+  "cobertura",
+]);
+
+/** What the gate with these checks can enforce. */
+export function gateCapabilities(checks: Iterable<CheckSpec>): GateCapabilities {
+  const all = [...checks];
+  const formats = all.flatMap((c) => (c.reports ?? []).map((r) => r.format));
+  return {
+    warnings: formats.some((f) => WARNING_FORMATS.has(f)),
+    coverage: formats.some((f) => COVERAGE_FORMATS.has(f)),
+    breaking: all.some((c) => c.kind === "tests" || c.kind === "breaking"),
+  };
+}
+
+/**
+ * The part of a task every role sees. A full {@link Task} fits; `gate` says what the configured
+ * checks enforce (absent: nothing, every constraint is a guideline).
+ */
+export type TaskBrief = Pick<Task, "id" | "goal" | "risk" | "area" | "constraints"> & {
+  readonly gate?: GateCapabilities | undefined;
+};
 
 /** Where feedback for a new attempt comes from; it decides the heading the model sees. */
 export type FeedbackSource =
@@ -32,12 +75,26 @@ export interface ConstraintView {
   readonly machineChecked: boolean;
 }
 
-/** Labels the constraints the quality gate checks by itself; the rest are guidelines. */
-export function describeConstraints(constraints: readonly string[]): ConstraintView[] {
+const GUIDELINE = "guideline, judged by the reviewers";
+
+/**
+ * Labels the constraints the configured quality gate checks by itself; the rest, and those no
+ * configured check backs, are guidelines.
+ */
+export function describeConstraints(
+  constraints: readonly string[],
+  gate: GateCapabilities = { warnings: false, coverage: false, breaking: false },
+): ConstraintView[] {
+  const unchecked = (text: string, what: string): ConstraintView => ({
+    text,
+    label: `${GUIDELINE} (no configured check ${what})`,
+    machineChecked: false,
+  });
   return constraints.map((text) => {
     const c = parseConstraint(text);
     switch (c.kind) {
       case "zero-warnings":
+        if (!gate.warnings) return unchecked(text, "reports warnings");
         return {
           text,
           label:
@@ -45,19 +102,21 @@ export function describeConstraints(constraints: readonly string[]): ConstraintV
           machineChecked: true,
         };
       case "coverage":
+        if (!gate.coverage) return unchecked(text, "reports coverage");
         return {
           text,
           label: `machine-checked: COVERAGE >= ${c.minPercent}%`,
           machineChecked: true,
         };
       case "no-breaking-changes":
+        if (!gate.breaking) return unchecked(text, "runs the tests");
         return {
           text,
           label: "machine-checked: NO BREAKING CHANGES — existing public API must keep working",
           machineChecked: true,
         };
       case "free-text":
-        return { text, label: "guideline, judged by the reviewers", machineChecked: false };
+        return { text, label: GUIDELINE, machineChecked: false };
     }
   });
 }
@@ -69,7 +128,7 @@ export function taskView(task: TaskBrief): object {
     goal: task.goal,
     risk: task.risk,
     area: task.area,
-    constraints: describeConstraints(task.constraints),
+    constraints: describeConstraints(task.constraints, task.gate),
   };
 }
 

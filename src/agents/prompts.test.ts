@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PlanSchema } from "../core/plan.js";
+import type { CheckSpec } from "../core/project-config.js";
 import type { Plan } from "../core/plan.js";
 import { renderCodeReviewerPrompt } from "./code-reviewer-prompt.js";
 import type { ContextBundle } from "./context-files.js";
@@ -10,6 +11,7 @@ import { truncateDiff } from "./diff-truncation.js";
 import { renderImplementerPrompt, stepContextPaths } from "./implementer-prompt.js";
 import { renderPlanReviewerPrompt } from "./plan-reviewer-prompt.js";
 import { renderPlannerPrompt } from "./planner-prompt.js";
+import { gateCapabilities } from "./prompt-views.js";
 import { PROMPT_SPLIT_MARKER, PromptTemplates } from "./prompt-templates.js";
 import { renderRepairPrompt } from "./repair-prompt.js";
 import { parseCodeReviewAnswer, parsePlanAnswer, parsePlanReviewAnswer } from "./role-answers.js";
@@ -25,6 +27,8 @@ const task = {
     "No breaking changes",
     "Prefer small functions",
   ],
+  // The configured gate reports warnings and coverage and runs the tests.
+  gate: { warnings: true, coverage: true, breaking: true },
 };
 
 const otherTask = { ...task, id: "DOC-9", goal: "Update the README", constraints: [] };
@@ -157,6 +161,42 @@ describe("renderPlannerPrompt", () => {
   });
 });
 
+describe("constraints labelled machine-checked", () => {
+  it("only when a configured check backs them", () => {
+    const checks: CheckSpec[] = [
+      {
+        name: "tests",
+        kind: "tests",
+        command: "npm test",
+        timeoutMs: 0,
+        env: {},
+        reports: [{ format: "tap" }],
+        policy: "no_new",
+        tolerancePct: 0,
+      },
+    ];
+    const testsOnly = renderPlannerPrompt(
+      plannerInput({ task: { ...task, gate: gateCapabilities(checks) } }),
+    ).prompt;
+    expect(testsOnly).toContain("- No breaking changes  [machine-checked: NO BREAKING CHANGES");
+    expect(testsOnly).toContain(
+      "- ZERO-WARNINGS  [guideline, judged by the reviewers (no configured check reports warnings)]",
+    );
+    expect(testsOnly).toContain(
+      "- 85%+ test coverage  [guideline, judged by the reviewers (no configured check reports coverage)]",
+    );
+    const none = renderCodeReviewerPrompt({
+      task: { ...task, gate: gateCapabilities([]) },
+      plan,
+      step,
+      diff: "",
+      summary: "",
+    }).prompt;
+    expect(none).not.toContain("[machine-checked");
+    expect(none).toContain("(no configured check runs the tests)");
+  });
+});
+
 describe("renderPlanReviewerPrompt", () => {
   it("shows the task, its constraints and the plan JSON", () => {
     const { system, prompt } = renderPlanReviewerPrompt({ task, plan });
@@ -168,6 +208,19 @@ describe("renderPlanReviewerPrompt", () => {
     expect(system).toContain('"needs_revision"');
     expect(system).toContain('"rejected"');
     expect(parsePlanReviewAnswer(exampleJson(system)).ok).toBe(true);
+  });
+
+  it("does not ask for a revised plan, and an approval that carries one approves the planner's plan", () => {
+    const { system, prompt } = renderPlanReviewerPrompt({ task, plan });
+    expect(`${system}\n${prompt}`).not.toContain("revised_plan");
+    expect(system).toContain("Do not write a revised plan yourself");
+    const parsed = parsePlanReviewAnswer(
+      JSON.stringify({ status: "approved", revised_plan: { task_id: "RAE-001", steps: [] } }),
+    );
+    expect(parsed.ok && parsed.value).toEqual({
+      status: "approved",
+      review: { missing_steps: [], concerns: [], suggestions: [] },
+    });
   });
 
   it("asks to check the previous round's findings", () => {

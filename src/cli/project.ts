@@ -85,7 +85,9 @@ export async function openProject(
         config,
         runner,
         providerFor: createProvider,
-        workspace: createWorkspacePort(runner, repoRoot),
+        workspace: createWorkspacePort(runner, repoRoot, {
+          worktreesDir: config.models.worktreesDir,
+        }),
         gate: createGatePort(runner, config.quality),
         owner,
         memory,

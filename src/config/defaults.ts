@@ -39,29 +39,92 @@ export const DEFAULT_MODELS: Readonly<Record<string, RawModel>> = {
 };
 
 /**
- * The seed's routing matrix as rules. Every reviewer rule lists a second model of the other
- * family, so cross-review can always be satisfied whoever wrote the plan or the code.
+ * The seed's routing matrix (ORCHESTRATOR_PLAN.md, "Model Routing Matrix") as rules: first its
+ * rows verbatim, in its order, then rules for the situations its table leaves open (high risk
+ * and core/math to Claude Sonnet, low-risk docs and tests to Gemini Flash, Gemini Pro as the
+ * middle ground). Every reviewer rule lists a model of each family, so cross-review can always
+ * be satisfied whoever wrote the plan or the code. `starter-models.ts` writes the same rules.
  */
 export const DEFAULT_RULES: readonly RawRule[] = [
-  { role: "planner", use: "claude_sonnet", reason: "planning needs the best reasoning" },
+  // The seed's rows.
+  {
+    role: "planner",
+    risk: "high",
+    area: ["core", "math"],
+    use: "claude_sonnet",
+    reason: "best reasoning",
+  },
+  {
+    role: "planner",
+    risk: "high",
+    area: ["api", "services"],
+    use: "gemini_pro",
+    reason: "good architecture",
+  },
+  {
+    role: "planner",
+    risk: "medium",
+    area: ["tests", "docs"],
+    use: "gemini_pro",
+    reason: "fast planning",
+  },
+  {
+    role: "planner",
+    risk: "low",
+    area: ["docs", "comments"],
+    use: "gemini_flash",
+    reason: "cheap and good enough",
+  },
   {
     role: "plan_reviewer",
     use: ["gemini_pro", "claude_sonnet"],
     reason: "cross-check the plan with another family",
   },
-  { role: "implementer", risk: "high", use: "claude_sonnet", reason: "high-risk code" },
-  { role: "implementer", area: ["core", "api"], use: "claude_sonnet", reason: "core and API code" },
+  {
+    role: "implementer",
+    risk: "high",
+    area: ["core", "math"],
+    use: "claude_sonnet",
+    reason: "complex logic",
+  },
+  {
+    role: "implementer",
+    risk: "medium",
+    area: ["api", "services"],
+    use: "gemini_pro",
+    reason: "solid coding",
+  },
   {
     role: "implementer",
     risk: "low",
-    area: ["tests", "docs", "comments"],
+    area: ["tests", "docs"],
     use: "gemini_flash",
-    reason: "low-risk tests and docs: fast and cheap",
+    reason: "fast and cheap",
   },
-  { role: "implementer", use: "gemini_pro", reason: "solid coding for the rest" },
   {
     role: "code_reviewer",
     use: ["claude_sonnet", "gemini_pro"],
     reason: "cross-check the code with another family",
   },
+  // What the seed's table leaves open.
+  {
+    role: ["planner", "implementer"],
+    risk: "high",
+    use: "claude_sonnet",
+    reason: "high risk: the best model",
+  },
+  {
+    role: ["planner", "implementer"],
+    area: ["core", "math"],
+    use: "claude_sonnet",
+    reason: "core and math: the best model",
+  },
+  {
+    role: ["planner", "implementer"],
+    risk: "low",
+    area: ["tests", "docs", "comments"],
+    use: "gemini_flash",
+    reason: "low-risk tests and docs: cheap",
+  },
+  { role: ["planner", "implementer"], use: "gemini_pro", reason: "the middle ground" },
 ];

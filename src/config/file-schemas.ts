@@ -460,6 +460,10 @@ export const ModelConfigFileSchema = z
         "Tasks `run --batch` and `resume` run at once (default 4; `--jobs N` overrides).",
     }),
     github: GithubSchema.optional(),
+    worktrees_dir: z.string().min(1).optional().meta({
+      description:
+        "Where task worktrees go (~/ and paths relative to the repository allowed); default a folder of the repository under $XDG_STATE_HOME/cross-review-orchestrator/worktrees/ (~/.local/state/...).",
+    }),
   })
   .meta({ title: "orchestrator model_config.yaml" });
 

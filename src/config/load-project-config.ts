@@ -2,11 +2,16 @@ import { readFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import type { Problem } from "../core/errors.js";
 import { ConfigError } from "../core/errors.js";
-import type { ProjectConfig } from "../core/project-config.js";
+import type { ModelsConfig, ProjectConfig, QualityConfig } from "../core/project-config.js";
+import { minReviewsProblem } from "../routing/cross-review.js";
 import type { Env } from "./interpolate.js";
 import { interpolateDocument } from "./interpolate.js";
 import { readModelConfigFile } from "./model-config-file.js";
-import { readQualityRulesFile } from "./quality-rules-file.js";
+import {
+  differentModelsKeys,
+  minCodeReviewsKey,
+  readQualityRulesFile,
+} from "./quality-rules-file.js";
 import { readTasksFile, useTasksDisplayPaths } from "./tasks-file.js";
 import { SourceFile } from "./yaml-source.js";
 
@@ -81,6 +86,9 @@ export async function loadProjectConfig(
     usable(qualityFile) ? readQualityRulesFile(qualityFile.source, root) : undefined,
   ]);
 
+  if (models !== undefined && quality !== undefined && usable(qualityFile)) {
+    checkSeedReviewKeys(qualityFile.source, models, quality);
+  }
   const problems: Problem[] = [tasksFile, modelsFile, qualityFile].flatMap((f) =>
     [...f.source.problems].sort((a, b) => a.line - b.line || a.column - b.column),
   );
@@ -96,4 +104,31 @@ export async function loadProjectConfig(
     quality,
     ...(notes.length > 0 ? { notes } : {}),
   };
+}
+
+/**
+ * The seed's review keys against model_config.yaml: `min_reviews.code: N` needs N models of
+ * another family for every model that may implement; `enforce_different_models: true` needs
+ * cross-review on.
+ */
+function checkSeedReviewKeys(
+  source: SourceFile,
+  models: ModelsConfig,
+  quality: QualityConfig,
+): void {
+  const data: unknown = source.toJS();
+  const min = minCodeReviewsKey(data);
+  if (min !== undefined && quality.minCodeReviews !== undefined) {
+    const problem = minReviewsProblem(models, quality.minCodeReviews);
+    if (problem !== undefined) source.report(min.path, problem);
+  }
+  if (!models.routing.crossReview) {
+    for (const key of differentModelsKeys(data)) {
+      source.report(
+        key.path,
+        "true cannot be honoured: model_config.yaml sets routing.cross_review: false (a reviewer " +
+          "may then be of the author's family); set it to true or drop this key",
+      );
+    }
+  }
 }

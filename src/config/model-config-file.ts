@@ -71,6 +71,9 @@ export async function readModelConfigFile(
     ...notifyOf(raw.notify),
     ...concurrencyOf(raw.concurrency),
     ...githubOf(raw.github),
+    ...(typeof raw.worktrees_dir === "string" && raw.worktrees_dir !== ""
+      ? { worktreesDir: raw.worktrees_dir }
+      : {}),
   };
   checkLadder(source, config, Object.keys(rawModels));
 

@@ -4,6 +4,7 @@ import {
   expectProblem,
   lines,
   load,
+  messages,
   makeProject,
   type ProblemCase,
 } from "../../test/support/temp-project.js";
@@ -48,13 +49,30 @@ describe("quality_rules.yaml gate keys", () => {
 
   const cases: ProblemCase[] = [
     {
-      name: "the seed's min_reviews above what is honoured",
+      name: "the seed's min_reviews.code above the models of another family",
       file: "quality_rules",
       text: lines("orchestrator_quality:", "  min_reviews:", "    plan: 1", "    code: 2"),
       at: [4, 11],
       path: "orchestrator_quality.min_reviews.code",
       message:
-        "only 1 is supported: one reviewer of another model family must approve each step; found 2",
+        "2 code reviewers per step need 2 models of another family than google, but gemini_pro " +
+        "may implement and model_config.yaml has 1 (claude_sonnet); add models or lower min_reviews.code",
+    },
+    {
+      name: "the seed's min_reviews.code of 0",
+      file: "quality_rules",
+      text: lines("min_reviews:", "  code: 0"),
+      at: [2, 9],
+      path: "min_reviews.code",
+      message: "expected at least 1: every step is code-reviewed by a model of another family",
+    },
+    {
+      name: "the seed's min_reviews.plan above one",
+      file: "quality_rules",
+      text: lines("quality_rules:", "  min_reviews:", "    plan: 2"),
+      at: [3, 11],
+      path: "quality_rules.min_reviews.plan",
+      message: "only 1 is supported: one reviewer of another model family must approve each plan",
     },
     {
       name: "the seed's enforce_different_models turned off",
@@ -116,4 +134,31 @@ describe("quality_rules.yaml gate keys", () => {
     },
   ];
   it.each(cases)("$name", expectProblem);
+
+  it("min_reviews.code: 2 is taken when every implementer has two reviewers of another family", async () => {
+    const root = await makeProject({
+      tasks: "[]\n",
+      quality_rules: lines("orchestrator_quality:", "  min_reviews: { plan: 1, code: 2 }"),
+      model_config: lines(
+        "routing:",
+        "  rules:",
+        "    - { role: [planner, implementer], use: claude_sonnet }",
+        "    - { role: [plan_reviewer, code_reviewer], use: [gemini_pro, gemini_flash] }",
+      ),
+    });
+    expect((await load(root)).quality.minCodeReviews).toBe(2);
+  });
+
+  it("enforce_different_models: true is refused when model_config.yaml turns cross-review off", async () => {
+    const root = await makeProject({
+      tasks: "[]\n",
+      quality_rules: lines("enforce_different_models:", "  plan_review: true"),
+      model_config: lines("routing:", "  cross_review: false"),
+    });
+    expect(await messages(load(root))).toEqual([
+      "enforce_different_models.plan_review: true cannot be honoured: model_config.yaml sets " +
+        "routing.cross_review: false (a reviewer may then be of the author's family); set it to " +
+        "true or drop this key",
+    ]);
+  });
 });

@@ -15,27 +15,69 @@ const DEFAULT_LEVEL_KINDS: Readonly<Record<QualityLevel, readonly CheckSpec["kin
   LARGE: "all",
 };
 
-/**
- * The seed's `min_reviews` and `enforce_different_models` (top level, or under `quality_rules:` /
- * `orchestrator_quality:`) are accepted only with the values the orchestrator honours: exactly one
- * approving reviewer of another family per plan and per step, always. Any other value is refused
- * rather than silently ignored.
- */
-function refuseUnhonouredSeedKeys(source: SourceFile, raw: Record<string, unknown>): void {
+/** Where the seed's review keys may stand: top level, `quality_rules:` or `orchestrator_quality:`. */
+function seedKeyPlaces(raw: Record<string, unknown>): [Record<string, unknown>, string[]][] {
   const places: [Record<string, unknown>, string[]][] = [[raw, []]];
   for (const group of ["quality_rules", "orchestrator_quality"]) {
     const value = raw[group];
     if (isRecord(value)) places.push([value, [group]]);
   }
-  for (const [place, prefix] of places) {
+  return places;
+}
+
+/** A seed review key's value and its path in the file, e.g. `min_reviews.code`. */
+export interface SeedReviewKey<T> {
+  readonly value: T;
+  readonly path: readonly (string | number)[];
+}
+
+/** The seed's `min_reviews.code`, where the file sets it. */
+export function minCodeReviewsKey(data: unknown): SeedReviewKey<number> | undefined {
+  if (!isRecord(data)) return undefined;
+  for (const [place, prefix] of seedKeyPlaces(data)) {
+    const min = place.min_reviews;
+    if (isRecord(min) && typeof min.code === "number") {
+      return { value: min.code, path: [...prefix, "min_reviews", "code"] };
+    }
+  }
+  return undefined;
+}
+
+/** The seed's `enforce_different_models` entries set to true, with their paths. */
+export function differentModelsKeys(data: unknown): SeedReviewKey<true>[] {
+  if (!isRecord(data)) return [];
+  return seedKeyPlaces(data).flatMap(([place, prefix]) => {
+    const different = place.enforce_different_models;
+    if (!isRecord(different)) return [];
+    return Object.entries(different)
+      .filter(([, flag]) => flag === true)
+      .map(([what]) => ({
+        value: true as const,
+        path: [...prefix, "enforce_different_models", what],
+      }));
+  });
+}
+
+/**
+ * The seed's `min_reviews` and `enforce_different_models` (top level, or under `quality_rules:` /
+ * `orchestrator_quality:`) are accepted with the values the orchestrator honours: one approving
+ * plan reviewer, N >= 1 code reviewers (checked against the models in load-project-config.ts),
+ * reviewers always of another family. Any other value is refused rather than silently ignored.
+ */
+function refuseUnhonouredSeedKeys(source: SourceFile, raw: Record<string, unknown>): void {
+  for (const [place, prefix] of seedKeyPlaces(raw)) {
     const minReviews = place.min_reviews;
     if (isRecord(minReviews)) {
       for (const [what, n] of Object.entries(minReviews)) {
-        if (typeof n !== "number" || n === 1) continue;
+        if (typeof n !== "number") continue;
+        if (what === "code" && n >= 1) continue;
+        if (what !== "code" && n === 1) continue;
         source.report(
           [...prefix, "min_reviews", what],
-          `only 1 is supported: one reviewer of another model family must approve each ` +
-            `${what === "plan" ? "plan" : "step"}; found ${n}`,
+          what === "code"
+            ? `expected at least 1: every step is code-reviewed by a model of another family; found ${n}`
+            : `only 1 is supported: one reviewer of another model family must approve each ` +
+                `${what === "plan" ? "plan" : "step"}; found ${n}`,
         );
       }
     }
@@ -68,6 +110,7 @@ export async function readQualityRulesFile(
   const raw = isRecord(data) ? data : {};
 
   refuseUnhonouredSeedKeys(source, raw);
+  const minCodeReviews = minCodeReviewsKey(raw);
   const checks = new Map<string, CheckSpec>();
   const rawChecks = isRecord(raw.checks) ? raw.checks : {};
   for (const [name, value] of Object.entries(rawChecks)) {
@@ -139,6 +182,9 @@ export async function readQualityRulesFile(
     ...(parsed.gate?.max_parallel === undefined
       ? {}
       : { maxParallelGates: parsed.gate.max_parallel }),
+    ...(minCodeReviews === undefined || minCodeReviews.value < 1
+      ? {}
+      : { minCodeReviews: minCodeReviews.value }),
   };
 }
 

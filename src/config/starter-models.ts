@@ -134,34 +134,38 @@ function rulesFor(names: ReadonlySet<string>): string[] {
     ),
     strong,
   ];
-  return [
-    "    - role: planner",
-    `      use: ${strong}`,
-    "      reason: planning needs the best reasoning",
-    "    - role: plan_reviewer",
-    `      use: ${list(planReviewers)}`,
-    "      reason: cross-check the plan with another family",
-    "    - role: implementer",
-    "      risk: high",
-    `      use: ${strong}`,
-    "      reason: high-risk code",
-    "    - role: implementer",
-    "      area: [core, api]",
-    `      use: ${strong}`,
-    "      reason: core and API code",
-    "    - role: implementer",
-    "      risk: low",
-    "      area: [tests, docs, comments]",
-    `      use: ${cheap}`,
-    '      reason: "low-risk tests and docs: fast and cheap"',
-    "    - role: implementer",
-    `      use: ${medium}`,
-    "      reason: solid coding for the rest",
-    "    - role: code_reviewer",
-    `      use: ${list(codeReviewers)}`,
-    "      reason: cross-check the code with another family",
+  const rows: [role: string, conditions: string[], use: string, reason: string][] = [
+    // The seed's rows.
+    ["planner", ["risk: high", "area: [core, math]"], strong, "best reasoning"],
+    ["planner", ["risk: high", "area: [api, services]"], medium, "good architecture"],
+    ["planner", ["risk: medium", "area: [tests, docs]"], medium, "fast planning"],
+    ["planner", ["risk: low", "area: [docs, comments]"], cheap, "cheap and good enough"],
+    ["plan_reviewer", [], list(planReviewers), "cross-check the plan with another family"],
+    ["implementer", ["risk: high", "area: [core, math]"], strong, "complex logic"],
+    ["implementer", ["risk: medium", "area: [api, services]"], medium, "solid coding"],
+    ["implementer", ["risk: low", "area: [tests, docs]"], cheap, "fast and cheap"],
+    ["code_reviewer", [], list(codeReviewers), "cross-check the code with another family"],
+    // What the seed's table leaves open.
+    [AUTHORS, ["risk: high"], strong, '"high risk: the best model"'],
+    [AUTHORS, ["area: [core, math]"], strong, '"core and math: the best model"'],
+    [
+      AUTHORS,
+      ["risk: low", "area: [tests, docs, comments]"],
+      cheap,
+      '"low-risk tests and docs: cheap"',
+    ],
+    [AUTHORS, [], medium, "the middle ground"],
   ];
+  return rows.flatMap(([role, conditions, use, reason], i) => [
+    ...(i === 9 ? ["    # What the seed's matrix leaves open:"] : []),
+    `    - role: ${role}`,
+    ...conditions.map((c) => `      ${c}`),
+    `      use: ${use}`,
+    `      reason: ${reason}`,
+  ]);
 }
+
+const AUTHORS = "[planner, implementer]";
 
 const HEADER = `#
 # Models and who does what. Prices are USD per million tokens (for costs and budgets).

@@ -51,7 +51,9 @@ export class LeaseHeldError extends OrchestratorError {
     readonly taskId: string,
     readonly owner: string,
   ) {
-    super(`task ${taskId} is being run by another orchestrator process (${owner})`);
+    super(
+      `task ${taskId} is being run by another orchestrator process (${owner}); ${howToStop(owner)}`,
+    );
   }
 }
 
@@ -66,6 +68,16 @@ export class LeaseLostError extends SystemError {
   ) {
     super(`task ${taskId}: lease lost (${reason}); this process stops the task`);
   }
+}
+
+/** How to stop the process named by a lease owner (`host:pid:nonce`). */
+export function howToStop(owner: string): string {
+  const match = /^(.*):(\d+):[0-9a-f]+$/.exec(owner);
+  const where = match === null ? "" : ` (or kill -INT ${match[2] ?? ""} on ${match[1] ?? ""})`;
+  return (
+    `stop it first: press Ctrl-C in the terminal where it runs${where}; ` +
+    `it stops at its next durable point, then try again`
+  );
 }
 
 /** A requested state change is not allowed by the task state machine. */

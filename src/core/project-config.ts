@@ -268,6 +268,11 @@ export interface ModelsConfig {
   readonly concurrency?: number;
   /** Absent: no GitHub integration. */
   readonly github?: GithubConfig;
+  /**
+   * `worktrees_dir:` as written (`~/` and repository-relative paths allowed); absent: the
+   * repository's folder under the user's state directory (workspace/task-paths.ts).
+   */
+  readonly worktreesDir?: string;
 }
 
 export const QUALITY_LEVELS = ["TRIVIAL", "SMALL", "MEDIUM", "LARGE"] as const;
@@ -341,4 +346,9 @@ export interface QualityConfig {
   readonly setup?: CommandSpec;
   /** Gates running at once across concurrent tasks (`gate.max_parallel`); absent: from the cores. */
   readonly maxParallelGates?: number;
+  /**
+   * Code reviewers per step (the seed's `min_reviews.code`), each of another family than the
+   * author (another model when cross-review is off); all must approve. Absent: 1.
+   */
+  readonly minCodeReviews?: number;
 }

@@ -43,6 +43,8 @@ export interface TaskView {
   pendingFeedback?: string | undefined;
   /** Where {@link pendingFeedback} came from, so prompts can title it. */
   pendingFeedbackSource?: FeedbackOrigin | undefined;
+  /** `step/attempt` whose code reviews {@link pendingFeedback} holds, to merge several. */
+  reviewFeedbackOf?: string | undefined;
   /** Feedback for the next planning round (reviewer findings, human feedback). */
   planFeedback?: string | undefined;
   /** The author of the current step's last implementation attempt. */
@@ -191,10 +193,15 @@ export function applyEvent(view: TaskView, e: StoredEvent): TaskView {
     case "code.reviewed":
       if (body.review.status !== "approved") {
         const changes = body.review.review.required_changes;
-        view.pendingFeedback =
+        const text =
           `Code review (${body.reviewer}) ${body.review.status}:\n` +
           changes.map((c) => `- ${c}`).join("\n");
+        // Several reviewers of one attempt (min_reviews.code): their findings are merged.
+        const key = `${body.stepId}/${body.attempt}`;
+        const merge = view.pendingFeedbackSource === "code_review" && view.reviewFeedbackOf === key;
+        view.pendingFeedback = merge ? `${view.pendingFeedback ?? ""}\n\n${text}` : text;
         view.pendingFeedbackSource = "code_review";
+        view.reviewFeedbackOf = key;
       }
       break;
     case "implementation.recorded":

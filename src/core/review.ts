@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { PlanSchema } from "./plan.js";
 
 const Score = z.number().min(0).max(10);
 const TextList = z.array(z.string()).default([]);
@@ -18,7 +17,9 @@ export const PlanReviewSchema = z.object({
       suggestions: TextList,
     })
     .default({ missing_steps: [], concerns: [], suggestions: [] }),
-  revised_plan: PlanSchema.optional().nullable(),
+  // No `revised_plan`: the prompt tells the reviewer not to write one (the planner revises the
+  // plan from the findings, so every plan carried out was reviewed by another family); one sent
+  // anyway is dropped with the other unknown keys.
 });
 export type PlanReview = z.infer<typeof PlanReviewSchema>;
 

@@ -73,5 +73,8 @@ export interface WorkspacePort {
   /** Every step commit on the branch since its base (by trailers), oldest first. */
   stepCommits(worktree: string): Promise<{ sha: string; taskId: string; stepId: string }[]>;
   headSha(worktree: string): Promise<string>;
+  /** Removes the task's worktree and deletes its branch (a restart starts afresh). */
   remove(task: Task): Promise<void>;
+  /** Removes the task's worktree and keeps its branch: the task ended (DONE, ABORTED). */
+  removeCheckout(task: Task): Promise<void>;
 }

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { hostname } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import type { StoredEvent } from "../core/events.js";
 import type { GatePort } from "../core/gate-port.js";
@@ -76,7 +75,11 @@ describe("engine with scripted models", () => {
       "docs(T-1): S2 Document the greeting",
     ]);
     const worktree = outcome.view.workspace!.worktree;
-    expect(await readFile(join(worktree, "src/greet.txt"), "utf8")).toBe("hello\n");
+    // Outside the repository, and removed once the task is DONE; the branch holds the work.
+    expect(worktree.startsWith(harness.repo.root)).toBe(false);
+    expect(existsSync(worktree)).toBe(false);
+    expect(await harness.repo.sh("worktree", "list")).not.toContain(worktree);
+    expect(await harness.repo.sh("show", "orchestrator/T-1:src/greet.txt")).toBe("hello");
     const message = await harness.repo.sh("log", "-1", "--format=%B", "orchestrator/T-1");
     expect(message).toContain("Orchestrator-Step: S2");
     expect(message).toContain("Implemented-By: claude");
@@ -233,14 +236,14 @@ describe("engine with scripted models", () => {
       expect(outcome.view.steps.map((s) => s.status)).toEqual(["skipped", "committed"]);
     });
 
-    it("abort: ends ABORTED and removes the worktree and the branch", async () => {
+    it("abort: ends ABORTED and removes the worktree; the branch stays", async () => {
       harness = await escalated();
       const worktree = (await harness.store.events("T-1")).find(
         (e) => e.body.type === "workspace.created",
       );
       await harness.engine().decide(harness.task, "abort");
       expect((await harness.run()).status).toBe("ABORTED");
-      expect(await harness.repo.sh("branch", "--list", "orchestrator/*")).toBe("");
+      expect(await harness.repo.sh("branch", "--list", "orchestrator/*")).toBe("orchestrator/T-1");
       expect(
         worktree?.body.type === "workspace.created" && existsSync(worktree.body.worktree),
       ).toBe(false);
@@ -255,7 +258,7 @@ describe("engine with scripted models", () => {
     });
   });
 
-  it("aborts a running task on request: ABORTED, branch gone", async () => {
+  it("aborts a task on request: ABORTED, worktree gone, branch kept", async () => {
     harness = await createHarness({
       script: happyScript("T-1", STEPS),
       gate: gateFailing(["S1-attempt-1", "S1-attempt-2", "S1-attempt-3"]),
@@ -263,7 +266,8 @@ describe("engine with scripted models", () => {
     await harness.run();
     const view = await harness.engine().abortTask(harness.task);
     expect(view.status).toBe("ABORTED");
-    expect(await harness.repo.sh("branch", "--list", "orchestrator/*")).toBe("");
+    expect(await harness.repo.sh("branch", "--list", "orchestrator/*")).toBe("orchestrator/T-1");
+    expect(existsSync(view.workspace!.worktree)).toBe(false);
   });
 
   it("escalates with reason timeout when the task runs past its timeout", async () => {
@@ -311,5 +315,14 @@ describe("engine with scripted models", () => {
     harness = await createHarness({ script: happyScript("T-1", STEPS) });
     await harness.store.acquireLease("T-1", "someone else", 60_000);
     await expect(harness.run()).rejects.toThrow("being run by another orchestrator process");
+  });
+
+  it("refuses to abort a task another live process runs, and says how to stop it", async () => {
+    harness = await createHarness({ script: happyScript("T-1", STEPS) });
+    // A live process on this machine (this one, under another lease nonce).
+    await harness.store.acquireLease("T-1", `${hostname()}:${process.pid}:abcdef12`, 60_000);
+    await expect(harness.engine().abortTask(harness.task)).rejects.toThrow(
+      `stop it first: press Ctrl-C in the terminal where it runs (or kill -INT ${process.pid} on ${hostname()})`,
+    );
   });
 });

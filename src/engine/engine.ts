@@ -104,7 +104,12 @@ export class Engine {
     renew.unref();
     try {
       await store.saveTask(task);
-      return await this.drive(task, runId, signal, options);
+      const outcome = await this.drive(task, runId, signal, options);
+      // A finished task needs no checkout: its work is on its branch, which stays.
+      if (outcome.status === "DONE" && !outcome.interrupted) {
+        await this.deps.workspace.removeCheckout(task);
+      }
+      return outcome;
     } finally {
       clearInterval(renew);
       await store.releaseLease(task.id, owner);
@@ -305,7 +310,7 @@ export class Engine {
     }
   }
 
-  /** Removes a task's worktree and branch and records it as ABORTED (the seed's rollback). */
+  /** Records a task as ABORTED and removes its worktree; its branch stays (`run --restart`). */
   async abortTask(task: Task, reason?: string): Promise<TaskView> {
     const holder = await this.deps.store.leaseHolder(task.id);
     if (holder && holder.owner !== this.deps.owner && !ownerIsDead(holder.owner))
@@ -319,7 +324,7 @@ export class Engine {
     } else {
       await recorder.transition({ type: "ABORT", ...(reason === undefined ? {} : { reason }) });
     }
-    await this.deps.workspace.remove(task);
+    await this.deps.workspace.removeCheckout(task);
     return recorder.view;
   }
 }

@@ -3,8 +3,9 @@
  * (task, worktree, plan, feedback) and turn answers into data. Prompt wording lives in
  * `templates/`, parsing rules in agents/; this file only wires them to the run context.
  */
-import type { CodeReviewerInput, ExpectedAnswer, Feedback } from "../agents/index.js";
+import type { CodeReviewerInput, ExpectedAnswer, Feedback, TaskBrief } from "../agents/index.js";
 import {
+  gateCapabilities,
   collectContext,
   compactFileTree,
   readPolicyDocs,
@@ -105,7 +106,7 @@ export async function plannerPrompt(ctx: RunContext, round: number): Promise<Pro
   });
   return renderPlannerPrompt({
     lessons,
-    task: ctx.task,
+    task: taskBrief(ctx),
     repository: { status, tree },
     context,
     policies,
@@ -117,11 +118,16 @@ export async function plannerPrompt(ctx: RunContext, round: number): Promise<Pro
   });
 }
 
+/** The task as prompts show it, with what the configured gate enforces of its constraints. */
+function taskBrief(ctx: RunContext): TaskBrief {
+  return { ...ctx.task, gate: gateCapabilities(ctx.deps.config.quality.checks.values()) };
+}
+
 /** The plan reviewer's prompt: the current plan, the task and the previous round's findings. */
 export function planReviewerPrompt(ctx: RunContext): Prompt {
   const view = ctx.recorder.view;
   return renderPlanReviewerPrompt({
-    task: ctx.task,
+    task: taskBrief(ctx),
     plan: currentPlan(ctx),
     round: view.planRound,
     previousFindings: view.planRound > 1 ? view.planFeedback : undefined,
@@ -156,7 +162,7 @@ export async function implementerPrompt(
   });
   return renderImplementerPrompt({
     lessons,
-    task: ctx.task,
+    task: taskBrief(ctx),
     plan: currentPlan(ctx),
     step,
     mode,
@@ -182,7 +188,7 @@ export async function codeReviewerPrompt(
   });
   return renderCodeReviewerPrompt({
     lessons,
-    task: ctx.task,
+    task: taskBrief(ctx),
     plan: currentPlan(ctx),
     step,
     diff,

@@ -51,7 +51,13 @@ async function commitCurrentStep(ctx: RunContext): Promise<EventBody[] | undefin
   const expected = expectedChange(ctx);
   await recorder.record({ type: "effect.started", effect: "git.commit", key });
   const gate = state.lastGate;
-  const review = recorder.findSinceStepStart(step.id, "code.reviewed");
+  const lastReview = recorder.findSinceStepStart(step.id, "code.reviewed");
+  // Every reviewer of the attempt that was approved (min_reviews.code may ask for several).
+  const reviews = recorder.allSinceStepStart(
+    step.id,
+    "code.reviewed",
+    (b) => b.attempt === lastReview?.attempt,
+  );
   const subject = commitSubject(step.type, task.id, step.id, step.description);
   if (sha === undefined) {
     const merged = mergedDependency(ctx, step);
@@ -65,7 +71,8 @@ async function commitCurrentStep(ctx: RunContext): Promise<EventBody[] | undefin
       body: step.description,
       trailers: {
         "Implemented-By": view.lastImplementer ?? "unknown",
-        "Reviewed-By": review ? `${review.reviewer} (${review.review.status})` : "none",
+        "Reviewed-By":
+          reviews.map((r) => `${r.reviewer} (${r.review.status})`).join(", ") || "none",
         "Quality-Gate": gate
           ? `${gate.passed ? "passed" : "failed"} (${gate.checks.map((c) => `${c.name}:${c.passed ? "ok" : "fail"}`).join(", ") || "no checks"})`
           : "not run",

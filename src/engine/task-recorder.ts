@@ -162,6 +162,47 @@ export class TaskRecorder {
     return undefined;
   }
 
+  /**
+   * Every recorded event of a type that satisfies `where` since the last transition into the
+   * current state, in log order (e.g. the reviews of a step by several reviewers).
+   */
+  allSinceStateEntry<T extends EventBody["type"]>(
+    type: T,
+    where: (body: Extract<EventBody, { type: T }>) => boolean = () => true,
+  ): Extract<EventBody, { type: T }>[] {
+    const found: Extract<EventBody, { type: T }>[] = [];
+    for (let i = this.log.length - 1; i >= 0; i--) {
+      const body = this.log[i]?.body;
+      if (body === undefined || body.type === "transition") break;
+      if (body.type === type) {
+        const typed = body as Extract<EventBody, { type: T }>;
+        if (where(typed)) found.unshift(typed);
+      }
+    }
+    return found;
+  }
+
+  /** Like {@link allSinceStateEntry}, but looks back to the start of the given step. */
+  allSinceStepStart<T extends EventBody["type"]>(
+    stepId: string,
+    type: T,
+    where: (body: Extract<EventBody, { type: T }>) => boolean = () => true,
+  ): Extract<EventBody, { type: T }>[] {
+    const found: Extract<EventBody, { type: T }>[] = [];
+    for (let i = this.log.length - 1; i >= 0; i--) {
+      const body = this.log[i]?.body;
+      if (body === undefined) break;
+      if (body.type === "transition" && body.event.type === "START_STEP") {
+        if (body.event.stepId === stepId) break;
+      }
+      if (body.type === type) {
+        const typed = body as Extract<EventBody, { type: T }>;
+        if (where(typed)) found.unshift(typed);
+      }
+    }
+    return found;
+  }
+
   /** The state-machine event that led to the current state, if any. */
   lastTransition(): Extract<EventBody, { type: "transition" }> | undefined {
     for (let i = this.log.length - 1; i >= 0; i--) {

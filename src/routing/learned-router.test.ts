@@ -56,7 +56,7 @@ describe("the seed's matrix (default rules)", () => {
     ],
     [
       { role: "implementer", risk: "medium", area: "api", stepType: "implementation" },
-      "claude_sonnet",
+      "gemini_pro",
     ],
     [{ role: "implementer", risk: "low", area: "tests", stepType: "testing" }, "gemini_flash"],
     [{ role: "implementer", risk: "low", area: "docs", stepType: "docs" }, "gemini_flash"],

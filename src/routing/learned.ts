@@ -1,5 +1,11 @@
 // History, learned routing and escalation; re-exported from index.ts by the lead.
-export { authorCandidates, canBeReviewed, reviewerCandidates } from "./cross-review.js";
+export {
+  additionalReviewer,
+  authorCandidates,
+  canBeReviewed,
+  minReviewsProblem,
+  reviewerCandidates,
+} from "./cross-review.js";
 export { defaultLadder, nextOnLadder, unknownLadderModels } from "./escalation-ladder.js";
 export type { EscalationDecision } from "./escalation-ladder.js";
 export { emptyStats, RoutingHistory, routingHistory } from "./history.js";

@@ -1,13 +1,24 @@
 import type { ProcessRunner } from "../core/ports.js";
 import type { Task } from "../core/task.js";
-import { createTaskWorktree, removeTaskWorktree } from "./task-worktree.js";
+import { createTaskWorktree, removeTaskCheckout, removeTaskWorktree } from "./task-worktree.js";
 import { Worktree } from "./worktree.js";
 import { Git } from "./git.js";
 import { fileAt, filesWithMarkers, startMerge } from "./dependency-merge.js";
 import type { WorkspacePort } from "../core/workspace-port.js";
 
+/** Settings of the workspace layer. */
+export interface WorkspaceOptions {
+  /** `worktrees_dir` of model_config.yaml; absent: under the user's state directory. */
+  readonly worktreesDir?: string | undefined;
+}
+
 /** The engine's git side, on the real workspace layer. */
-export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): WorkspacePort {
+export function createWorkspacePort(
+  runner: ProcessRunner,
+  _repoRoot: string,
+  options: WorkspaceOptions = {},
+): WorkspacePort {
+  const { worktreesDir } = options;
   const git = (path: string): Git => new Git(runner, path);
   // One Worktree per path, so what it looks up once (git dir, identity) is not asked again.
   const worktrees = new Map<string, Worktree>();
@@ -24,6 +35,7 @@ export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): W
       const wt = await createTaskWorktree(runner, {
         repoRoot: task.repoPath,
         taskId: task.id,
+        worktreesDir,
         ...(task.base === undefined ? {} : { base: task.base }),
         ...(dependencies === undefined ? {} : { dependencies }),
       });
@@ -60,7 +72,11 @@ export function createWorkspacePort(runner: ProcessRunner, _repoRoot: string): W
     headSha: (worktree) => at(worktree).headSha(),
     remove: async (task) => {
       worktrees.clear();
-      await removeTaskWorktree(runner, { repoRoot: task.repoPath, taskId: task.id });
+      await removeTaskWorktree(runner, { repoRoot: task.repoPath, taskId: task.id, worktreesDir });
+    },
+    removeCheckout: async (task) => {
+      worktrees.clear();
+      await removeTaskCheckout(runner, { repoRoot: task.repoPath, taskId: task.id, worktreesDir });
     },
   };
 }

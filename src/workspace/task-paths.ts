@@ -1,4 +1,6 @@
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { homedir } from "node:os";
+import { basename, isAbsolute, join, resolve } from "node:path";
 import { UserError } from "../core/errors.js";
 import type { Git } from "./git.js";
 
@@ -56,7 +58,39 @@ export function orchestratorDir(repoRoot: string): string {
   return join(repoRoot, ".orchestrator");
 }
 
-/** The task's worktree: `<repoRoot>/.orchestrator/worktrees/<task-id>`. */
-export function taskWorktreePath(repoRoot: string, taskId: string): string {
-  return join(orchestratorDir(repoRoot), "worktrees", taskId);
+/** The folder of the orchestrator's per-user state: `$XDG_STATE_HOME/cross-review-orchestrator`. */
+export function userStateDir(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  home: string = homedir(),
+): string {
+  const xdg = env.XDG_STATE_HOME;
+  // The XDG spec: a relative XDG_STATE_HOME is invalid and ignored.
+  const base = xdg !== undefined && isAbsolute(xdg) ? xdg : join(home, ".local", "state");
+  return join(base, "cross-review-orchestrator");
+}
+
+/**
+ * Where a repository's task worktrees go: `worktrees_dir` from model_config.yaml (`~/`
+ * expanded, relative to the repository), else a folder of its own under the user's state
+ * directory, named after the repository and a hash of its path (two clones named alike do not
+ * share it). Outside the repository, so the user's `eslint .`, test runners and editors never
+ * see them.
+ */
+export function worktreesDirOf(
+  mainRoot: string,
+  setting?: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  home: string = homedir(),
+): string {
+  if (setting !== undefined) {
+    if (setting === "~" || setting.startsWith("~/")) return join(home, setting.slice(1));
+    return resolve(mainRoot, setting);
+  }
+  const hash = createHash("sha256").update(resolve(mainRoot)).digest("hex").slice(0, 10);
+  return join(userStateDir(env, home), "worktrees", `${basename(mainRoot)}-${hash}`);
+}
+
+/** The task's worktree: `<worktrees dir>/<task-id>` (see {@link worktreesDirOf}). */
+export function taskWorktreePath(mainRoot: string, taskId: string, setting?: string): string {
+  return join(worktreesDirOf(mainRoot, setting), taskId);
 }

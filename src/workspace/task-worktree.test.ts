@@ -6,6 +6,7 @@ import { createTempRepo, type TempRepo } from "../../test/workspace/temp-repo.js
 import { UserError } from "../core/errors.js";
 import { ORCHESTRATOR_GITIGNORE } from "./orchestrator-gitignore.js";
 import { createTaskWorktree, removeTaskWorktree } from "./task-worktree.js";
+import { taskWorktreePath } from "./task-paths.js";
 import { Worktree } from "./worktree.js";
 
 let repo: TempRepo;
@@ -46,7 +47,7 @@ describe("createTaskWorktree", () => {
     const head = await repo.sh("rev-parse", "HEAD");
     const wt = await create("T-1");
     expect(wt).toEqual({
-      path: join(repo.root, ".orchestrator", "worktrees", "T-1"),
+      path: taskWorktreePath(repo.root, "T-1"),
       branch: "orchestrator/T-1",
       baseSha: head,
       origin: "created",
@@ -135,7 +136,7 @@ describe("createTaskWorktree", () => {
   it("rejects an unknown base, an option-like base and a directory outside a repository", async () => {
     await expect(create("T-1", "no-such-branch")).rejects.toThrow(UserError);
     await expect(create("T-1", "--all")).rejects.toThrow(UserError);
-    expect(existsSync(join(repo.root, ".orchestrator/worktrees/T-1"))).toBe(false);
+    expect(existsSync(taskWorktreePath(repo.root, "T-1"))).toBe(false);
     const outside = join(repo.root, "..");
     await expect(
       createTaskWorktree(repo.runner, { repoRoot: outside, taskId: "T-1", env: repo.env }),
@@ -161,7 +162,8 @@ describe("createTaskWorktree", () => {
       taskId: "T-2",
       env: repo.env,
     });
-    expect(second.path).toBe(join(repo.root, ".orchestrator", "worktrees", "T-2"));
+    expect(second.path).toBe(taskWorktreePath(repo.root, "T-2"));
+    expect(second.path.startsWith(repo.root)).toBe(false);
   });
 
   it("creates .orchestrator/.gitignore when missing and never rewrites an existing one", async () => {
@@ -182,7 +184,7 @@ describe("createTaskWorktree", () => {
   });
 
   it("refuses a leftover folder that is not a worktree instead of deleting it", async () => {
-    const leftover = join(repo.root, ".orchestrator/worktrees/T-1");
+    const leftover = taskWorktreePath(repo.root, "T-1");
     await mkdir(leftover, { recursive: true });
     await writeFile(join(leftover, "notes.txt"), "keep\n");
     await expect(create("T-1")).rejects.toThrow(/not a worktree of this repository/);

@@ -24,7 +24,7 @@ import {
 
 /** Where a task works: its worktree, its branch and the commit the branch started from. */
 export interface TaskWorktree {
-  /** Absolute path: `<repoRoot>/.orchestrator/worktrees/<task-id>`. */
+  /** Absolute path: `<worktrees dir>/<task-id>`, outside the repository by default. */
   readonly path: string;
   /** `orchestrator/<task-id>`. */
   readonly branch: string;
@@ -45,6 +45,8 @@ export interface TaskWorktreeOptions extends GitOptions {
   /** Any directory of the repository; worktrees always go under its main worktree. */
   readonly repoRoot: string;
   readonly taskId: string;
+  /** `worktrees_dir` of model_config.yaml; absent: under the user's state directory. */
+  readonly worktreesDir?: string | undefined;
 }
 
 export interface CreateTaskWorktreeOptions extends TaskWorktreeOptions {
@@ -75,7 +77,7 @@ async function resolveTarget(runner: ProcessRunner, options: TaskWorktreeOptions
   return {
     repo,
     root,
-    path: taskWorktreePath(root, options.taskId),
+    path: taskWorktreePath(root, options.taskId, options.worktreesDir),
     branch: taskBranchName(options.taskId),
     taskId: options.taskId,
   };
@@ -202,15 +204,18 @@ export async function createTaskWorktree(
 }
 
 /**
- * Removes the task's worktree (discarding its uncommitted changes) and deletes its branch: the
- * rollback of a task. Idempotent: whatever is already gone is skipped. Only this task's worktree
- * registration is removed; other stale worktrees of the repository are not pruned.
+ * Removes the task's worktree folder and registration (discarding uncommitted changes) and keeps
+ * its branch: a task that ended (DONE, ABORTED) needs no checkout. Idempotent.
  */
-export async function removeTaskWorktree(
+export async function removeTaskCheckout(
   runner: ProcessRunner,
   options: TaskWorktreeOptions,
 ): Promise<void> {
   const target = await resolveTarget(runner, options);
+  await removeCheckout(target);
+}
+
+async function removeCheckout(target: Target): Promise<void> {
   const entry = await findWorktree(target.repo, target.path);
   if (entry !== undefined) {
     await target.repo.run(["worktree", "remove", "--force", target.path]);
@@ -221,6 +226,19 @@ export async function removeTaskWorktree(
   } catch (error) {
     throw new SystemError(`cannot delete ${target.path}`, { cause: error });
   }
+}
+
+/**
+ * Removes the task's worktree (discarding its uncommitted changes) and deletes its branch: the
+ * rollback of a task. Idempotent: whatever is already gone is skipped. Only this task's worktree
+ * registration is removed; other stale worktrees of the repository are not pruned.
+ */
+export async function removeTaskWorktree(
+  runner: ProcessRunner,
+  options: TaskWorktreeOptions,
+): Promise<void> {
+  const target = await resolveTarget(runner, options);
+  await removeCheckout(target);
   if (await branchExists(target.repo, target.branch)) {
     await target.repo.run(["branch", "--quiet", "-D", target.branch]);
   }

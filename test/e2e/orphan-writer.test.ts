@@ -4,6 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { taskWorktreePath } from "../../src/workspace/task-paths.js";
 import { stringify } from "yaml";
 import { APPROVE_PLAN, answer, planJson, reviewCode } from "../support/script-builder.js";
 import { installCli } from "../support/cli-install.js";
@@ -163,7 +164,7 @@ describe("a crashed run's CLI never writes again", () => {
     await writeProject(r.root);
     await r.commitAll("orchestrator config");
     const arrivedAt = await runAndKillMidCall(r.root, r.env);
-    const worktree = join(r.root, ".orchestrator", "worktrees", TASK);
+    const worktree = taskWorktreePath(r.root, TASK);
     // The scenario is real: the orchestrator is dead, its claude lives on in the worktree.
     const orphans = processesIn(worktree);
     expect(orphans.length).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { taskWorktreePath } from "../../src/workspace/task-paths.js";
 import { happyScript } from "../support/script-builder.js";
 import type { ScriptedStep } from "../support/script-builder.js";
 import { runCli } from "../support/cli.js";
@@ -38,7 +38,7 @@ async function killedAt(trigger: EventTrigger): Promise<TempRepo> {
   return repo;
 }
 
-const worktreeOf = (repo: TempRepo): string => join(repo.root, ".orchestrator", "worktrees", TASK);
+const worktreeOf = (repo: TempRepo): string => taskWorktreePath(repo.root, TASK);
 
 async function status(repo: TempRepo): Promise<Record<string, unknown>> {
   const out = await runCli(["status", "--json"], repo.root, repo.env);

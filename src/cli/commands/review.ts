@@ -138,7 +138,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .option("--retry", "try again (with --feedback for the model)")
     .option("--feedback <text>", "what to tell the model on retry")
     .option("--skip-step", "skip the current step")
-    .option("--abort", "abort the task (removes its worktree and branch)")
+    .option("--abort", "abort the task (removes its worktree; the branch stays)")
     .option("--json", "print JSON")
     .action(async (taskId: string | undefined, options: ReviewOptions) => {
       const global = program.opts<GlobalOptions>();
@@ -177,7 +177,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
 
   program
     .command("abort")
-    .description("abort a task: remove its worktree and branch (the seed's rollback)")
+    .description("abort a task: stop it for good and remove its worktree (its branch stays)")
     .argument("<task>", "task id")
     .option("--json", "print JSON")
     .action(async (taskId: string, options: GlobalOptions) => {
@@ -193,7 +193,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
         if (!task) throw new UserError(`unknown task "${taskId}"`);
         const view = await project.engine().abortTask(task, "aborted by the user");
         if (out.json) out.emit({ task: taskId, state: view.status });
-        else out.out(`${taskId}: ABORTED; worktree and branch orchestrator/${taskId} removed`);
+        else out.out(`${taskId}: ABORTED; worktree removed, branch orchestrator/${taskId} kept`);
       } finally {
         await project.close();
       }

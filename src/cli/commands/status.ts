@@ -2,7 +2,9 @@ import type { Command } from "commander";
 import { loadProjectConfig } from "../../config/load-project-config.js";
 import type { TaskView } from "../../core/projection.js";
 import { projectTask } from "../../core/projection.js";
+import type { Store } from "../../core/ports.js";
 import type { Task } from "../../core/task.js";
+import { ownerIsDead } from "../../engine/lease-owner.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { findRepoRoot, outputFor } from "../context.js";
 import { hasStateAt, locateState, openStore } from "../state-store.js";
@@ -21,9 +23,29 @@ export interface StatusRow {
   readonly attempts: number;
   readonly costUsd: number;
   readonly reason: string | null;
+  /**
+   * For a task that is under way (neither NEW, DONE, ABORTED, FAILED nor waiting for a human):
+   * `running` while a live process holds its lease, else `interrupted` (resume it). Else null.
+   */
+  readonly activity: "running" | "interrupted" | null;
 }
 
-function toRow(task: Task, view: TaskView): StatusRow {
+/** States in which nothing runs: not started, finished, or waiting for a human. */
+const IDLE_STATES: ReadonlySet<string> = new Set([
+  "NEW",
+  "DONE",
+  "ABORTED",
+  "FAILED",
+  "AWAITING_HUMAN_REVIEW",
+]);
+
+/** Whether a process still holds the task's lease (unexpired, and not a dead local process). */
+async function leaseIsLive(store: Store, taskId: string): Promise<boolean> {
+  const holder = await store.leaseHolder(taskId);
+  return holder !== undefined && !ownerIsDead(holder.owner);
+}
+
+function toRow(task: Task, view: TaskView, live = false): StatusRow {
   const current = view.steps.find((s) => s.id === view.currentStepId);
   return {
     id: task.id,
@@ -37,6 +59,7 @@ function toRow(task: Task, view: TaskView): StatusRow {
     attempts: current?.attempts ?? 0,
     costUsd: Math.round(view.costUsd * 1e6) / 1e6,
     reason: view.escalation ? `${view.escalation.reason}: ${view.escalation.detail}` : null,
+    activity: IDLE_STATES.has(view.status) ? null : live ? "running" : "interrupted",
   };
 }
 
@@ -51,7 +74,9 @@ export async function readStatus(repoRoot: string, env: NodeJS.ProcessEnv): Prom
     for (const t of await store.listTasks()) if (!tasks.has(t.id)) tasks.set(t.id, t);
     const rows: StatusRow[] = [];
     for (const task of tasks.values()) {
-      rows.push(toRow(task, projectTask(task.id, await store.events(task.id))));
+      const view = projectTask(task.id, await store.events(task.id));
+      const live = !IDLE_STATES.has(view.status) && (await leaseIsLive(store, task.id));
+      rows.push(toRow(task, view, live));
     }
     return rows;
   } finally {
@@ -86,6 +111,15 @@ function printTable(out: Output, rows: readonly StatusRow[]): void {
         `${String(r.attempts).padStart(3)}  $${r.costUsd.toFixed(4)}`,
     );
     if (r.reason !== null) out.out(`${"".padEnd(idWidth)}  ${out.color.yellow(`↳ ${r.reason}`)}`);
+    if (r.activity === "running") {
+      out.out(
+        `${"".padEnd(idWidth)}  ${out.color.cyan("↳ running now (a live process holds its lease)")}`,
+      );
+    } else if (r.activity === "interrupted") {
+      out.out(
+        `${"".padEnd(idWidth)}  ${out.color.yellow(`↳ interrupted: no process runs it; continue with: orchestrator resume ${r.id}`)}`,
+      );
+    }
   }
 }
 
