@@ -13,7 +13,7 @@ import type { ModelSpec } from "../../core/project-config.js";
 import { ProviderError, type ProviderCheck } from "../../core/provider-errors.js";
 import type { CliDialect } from "./cli-dialect.js";
 import { findCliCredentials } from "./cli-credentials.js";
-import { processFailure, tail } from "./cli-failure.js";
+import { kindForText, processFailure, tail } from "./cli-failure.js";
 
 /** How long `--version` may take in `check`. */
 const VERSION_TIMEOUT_MS = 30_000;
@@ -76,14 +76,29 @@ export class CliProvider implements ModelProvider {
     try {
       return await this.call(request, this.spec.timeoutMs);
     } catch (error) {
-      throw error instanceof ProviderError ? this.withSetupFix(error) : error;
+      throw error instanceof ProviderError ? this.explainFailure(error) : error;
     }
   }
 
   /**
    * An auth failure (not logged in, no key) carries the one-line fix `doctor` gives, so the
-   * escalation says what to do; it is not retried (docs/PROVIDERS.md).
+   * escalation says what to do; it is not retried (docs/PROVIDERS.md). A failure only classified
+   * by its exit (a long-lived session that ended) is an auth failure when its text says so.
+   * Public so that the session transport of the same CLI explains its failures the same way.
    */
+  explainFailure(error: ProviderError): ProviderError {
+    const reclassified =
+      error.kind === "nonzero_exit" &&
+      kindForText(`${error.message}\n${error.detail ?? ""}`) === "auth"
+        ? new ProviderError("auth", error.model, error.message, {
+            cause: error,
+            ...(error.status === undefined ? {} : { status: error.status }),
+            ...(error.detail === undefined ? {} : { detail: error.detail }),
+          })
+        : error;
+    return this.withSetupFix(reclassified);
+  }
+
   private withSetupFix(error: ProviderError): ProviderError {
     if (error.kind !== "auth") return error;
     const fix = this.dialect.setupFixes(this.spec, [error.message])[0];

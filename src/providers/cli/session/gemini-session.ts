@@ -14,6 +14,9 @@ import {
   type SessionProtocol,
 } from "./session-protocol.js";
 
+/** ACP's error code for "authentication required". */
+const ACP_AUTH_REQUIRED = -32000;
+
 /** The Agent Client Protocol version this client speaks. */
 const ACP_VERSION = 1;
 
@@ -211,10 +214,16 @@ class AcpConnection implements SessionConnection {
     };
   }
 
-  /** A JSON-RPC error from `session/prompt`: Gemini CLI gives the HTTP status as the code. */
+  /**
+   * A JSON-RPC error from `session/new` or `session/prompt`: Gemini CLI gives the HTTP status as
+   * the code; -32000 is ACP's "authentication required" (no key, not logged in).
+   */
   private failure(error: JsonRpcError): ProviderError {
     const status = error.code >= 400 && error.code < 600 ? error.code : undefined;
-    return reportedFailure(this.spec, this.link.callResult(), error.message, { status });
+    return reportedFailure(this.spec, this.link.callResult(), error.message, {
+      status,
+      ...(error.code === ACP_AUTH_REQUIRED ? { fallback: "auth" as const } : {}),
+    });
   }
 
   private malformed(why: string): ProviderError {

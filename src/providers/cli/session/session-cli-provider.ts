@@ -1,7 +1,7 @@
 import type { LiveProcessLauncher } from "../../../core/live-process.js";
 import type { ModelProvider, ModelRequest, ModelResponse } from "../../../core/ports.js";
 import type { ModelSpec } from "../../../core/project-config.js";
-import type { ProviderCheck } from "../../../core/provider-errors.js";
+import { ProviderError, type ProviderCheck } from "../../../core/provider-errors.js";
 import type { CliDialect } from "../cli-dialect.js";
 import type { CliProvider } from "../cli-provider.js";
 import { CliSession, sessionKey } from "./cli-session.js";
@@ -57,6 +57,7 @@ export class SessionCliProvider implements ModelProvider {
     try {
       return await session.call(request, this.spec.timeoutMs);
     } catch (error) {
+      if (error instanceof ProviderError) throw this.perCall.explainFailure(error);
       if (!(error instanceof SessionStartError)) throw error;
       this.refused.set(signature, error.message);
       await session.stop();
