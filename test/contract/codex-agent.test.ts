@@ -196,7 +196,9 @@ describe("the real Codex CLI in agent mode", () => {
       "impl-turn-2",
       "impl-done",
     ]);
-    expect(impl[0]?.headers["user-agent"]).toContain("codex_exec/0.171.0");
+    // `codex app-server` (a long-lived session, the default) names the orchestrator as the
+    // originator; `codex exec` names itself.
+    expect(impl[0]?.headers["user-agent"]).toMatch(/^(orchestrator|codex_exec)\/0\.171\.0 /);
     const first = ResponsesBody.parse(impl[0]?.body);
     expect(first.tools).toEqual(
       expect.arrayContaining([
