@@ -107,7 +107,9 @@ describe("user mistakes in the configuration", () => {
     expect(status.stdout).toMatch(/AWAITING_HUMAN_REVIEW/);
     const review = await runCli(["review"], repo.root, env);
     expect(review.stdout).toMatch(/model_error/);
-    expect(review.stdout).toMatch(/binary missing.*npm install -g @anthropic-ai\/claude-code/s);
+    expect(review.stdout).toMatch(
+      /binary missing.*npm install -g @(anthropic-ai\/claude-code|google\/gemini-cli)/s,
+    );
   });
 
   it("outside a git repository: a clear error, exit 2", async () => {

@@ -167,7 +167,8 @@ export class CliSession {
       ...(answer.costUsd === undefined ? {} : { costUsd: answer.costUsd }),
       modelId: answer.modelId ?? this.spec.model,
       durationMs: performance.now() - started,
-      transcript,
+      // The protocol lines carry the answer in pieces (streamed chunks); the whole follows.
+      transcript: `${transcript}\n--- answer\n${answer.text}`,
     };
   }
 
