@@ -45,10 +45,15 @@ async function cloneBranch(project: FleetProject, worker: WorkerProcess): Promis
   return result.stdout.trim();
 }
 
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+async function until(
+  what: string,
+  check: () => boolean,
+  timeoutMs: number,
+  debug: () => string = () => "",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${debug()}`);
     await sleep(100);
   }
 }
@@ -74,7 +79,12 @@ describe("a worker whose lease lapsed", () => {
     workers.push(w1);
     const submitted = await project.cli(["submit", "--batch"]);
     expect(submitted.code, submitted.stderr).toBe(0);
-    await until("w1 to reach step S2", () => frozen, 90_000);
+    await until(
+      "w1 to reach step S2",
+      () => frozen,
+      120_000,
+      () => w1.stderr,
+    );
     const w1Branch = await cloneBranch(project, w1);
     expect(w1Branch).not.toBe("");
     const w1Pushes = (await pushes()).filter((l) => l.startsWith("w1 "));
@@ -124,5 +134,5 @@ describe("a worker whose lease lapsed", () => {
 
     expect(await w1.stop()).toBe(0);
     expect(await w2.stop()).toBe(0);
-  }, 240_000);
+  }, 420_000);
 });
