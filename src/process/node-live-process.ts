@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import type {
   LiveExit,
   LiveProcess,
@@ -8,7 +7,7 @@ import type {
 import type { SpawnedChild } from "../core/ports.js";
 import { LineSplitter } from "./line-splitter.js";
 import {
-  HOLD_SCRIPT,
+  spawnInGroup,
   killGroup,
   killOnExit,
   release,
@@ -34,19 +33,7 @@ export class NodeLiveProcessLauncher implements LiveProcessLauncher {
     if (problem !== undefined)
       return exitedProcess({ exitCode: 127, signal: null, stderr: `${command}: ${problem}\n` });
     const track = options.track;
-    const child = track
-      ? spawn("/bin/sh", ["-c", HOLD_SCRIPT, "orchestrator-child", command, ...args], {
-          cwd: options.cwd,
-          env,
-          stdio: ["pipe", "pipe", "pipe", "pipe"],
-          detached: true,
-        })
-      : spawn(command, [...args], {
-          cwd: options.cwd,
-          env,
-          stdio: ["pipe", "pipe", "pipe"],
-          detached: true,
-        });
+    const child = spawnInGroup(command, args, options.cwd, env, track !== undefined);
     const forget = killOnExit(child);
     const tracked: Promise<SpawnedChild | undefined> = track
       ? release(child, track, command)

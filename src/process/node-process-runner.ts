@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess, type ChildProcessByStdio } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join, resolve as resolvePath } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Writable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { MAX_OUTPUT_CHARS } from "../core/ports.js";
 import type {
   ChildTracker,
@@ -106,6 +106,27 @@ export async function waitForGroupExit(pgid: number): Promise<void> {
 }
 
 /** Releases a held child once it is registered; kills it when registration fails. */
+/**
+ * Starts `command` as the leader of its own process group. A tracked child is held by a shell
+ * until {@link release} lets it exec (its group is recorded first); fd 3 is the hold pipe.
+ */
+export function spawnInGroup(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  held: boolean,
+): ChildProcessByStdio<Writable, Readable, Readable> {
+  return held
+    ? spawn("/bin/sh", ["-c", HOLD_SCRIPT, "orchestrator-child", command, ...args], {
+        cwd,
+        env,
+        stdio: ["pipe", "pipe", "pipe", "pipe"],
+        detached: true,
+      })
+    : spawn(command, [...args], { cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+}
+
 export async function release(
   child: ChildProcess,
   track: ChildTracker,
@@ -157,19 +178,7 @@ export class NodeProcessRunner implements ProcessRunner {
       let settled = false;
       let killTimer: NodeJS.Timeout | undefined;
       let tracked: Promise<SpawnedChild | undefined> = Promise.resolve(undefined);
-      const child = track
-        ? spawn("/bin/sh", ["-c", HOLD_SCRIPT, "orchestrator-child", command, ...args], {
-            cwd: options.cwd,
-            env,
-            stdio: ["pipe", "pipe", "pipe", "pipe"],
-            detached: true,
-          })
-        : spawn(command, [...args], {
-            cwd: options.cwd,
-            env,
-            stdio: ["pipe", "pipe", "pipe"],
-            detached: true,
-          });
+      const child = spawnInGroup(command, args, options.cwd, env, track !== undefined);
       live.add(child);
       if (track) {
         tracked = release(child, track, command);

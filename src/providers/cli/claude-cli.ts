@@ -58,6 +58,37 @@ function mainModel(result: ClaudeResult): string | undefined {
   return entries[0]?.[0];
 }
 
+/** No auto-update mid-run, and no side calls (session titles, telemetry) billed per task. */
+export const CLAUDE_ENV: Readonly<Record<string, string>> = {
+  DISABLE_AUTOUPDATER: "1",
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+};
+
+/**
+ * The flags that follow the output format, one process per call or in a session: the system
+ * prompt (when it fits the argv limit), the role's tools and permissions, the user's `args:`.
+ */
+export function claudeRoleArgs(
+  spec: ModelSpec,
+  request: ModelRequest,
+  systemFits: boolean,
+): string[] {
+  const agent = request.mode === "agent";
+  const args: string[] = [];
+  if (systemFits && request.system.trim() !== "") {
+    // Text mode replaces Claude Code's own (tool-centred) system prompt; agent mode keeps it.
+    args.push(agent ? "--append-system-prompt" : "--system-prompt", request.system);
+  }
+  if (agent) {
+    args.push("--permission-mode", spec.permissionMode ?? "acceptEdits");
+    args.push("--allowedTools", (spec.allowedTools ?? CLAUDE_DEFAULT_TOOLS).join(","));
+  } else {
+    args.push("--tools", "");
+  }
+  args.push(...spec.args);
+  return args;
+}
+
 /** Claude Code (`@anthropic-ai/claude-code`). */
 export const claudeCli: CliDialect = {
   kind: "claude-cli",
@@ -66,7 +97,6 @@ export const claudeCli: CliDialect = {
   permissionModes: ["acceptEdits", "bypassPermissions", "auto", "dontAsk", "default", "plan"],
 
   invocation(spec: ModelSpec, request: ModelRequest): CliInvocation {
-    const agent = request.mode === "agent";
     const systemFits = Buffer.byteLength(request.system, "utf8") <= ARGV_PROMPT_LIMIT;
     const prompt = systemFits ? request.prompt : promptWithSystem(request);
     const viaStdin = needsStdin(prompt);
@@ -74,23 +104,8 @@ export const claudeCli: CliDialect = {
     // positional argument would be read as one more value of that option.
     const args: string[] = ["-p", ...(viaStdin ? [] : [prompt])];
     args.push("--output-format", "json", "--model", spec.model);
-    if (systemFits && request.system.trim() !== "") {
-      // Text mode replaces Claude Code's own (tool-centred) system prompt; agent mode keeps it.
-      args.push(agent ? "--append-system-prompt" : "--system-prompt", request.system);
-    }
-    if (agent) {
-      args.push("--permission-mode", spec.permissionMode ?? "acceptEdits");
-      args.push("--allowedTools", (spec.allowedTools ?? CLAUDE_DEFAULT_TOOLS).join(","));
-    } else {
-      args.push("--tools", "");
-    }
-    args.push(...spec.args);
-    return {
-      args,
-      ...(viaStdin ? { input: prompt } : {}),
-      // No auto-update mid-run, and no side calls (session titles, telemetry) billed per task.
-      env: { DISABLE_AUTOUPDATER: "1", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
-    };
+    args.push(...claudeRoleArgs(spec, request, systemFits));
+    return { args, ...(viaStdin ? { input: prompt } : {}), env: CLAUDE_ENV };
   },
 
   parse(spec: ModelSpec, result: ProcessResult): CliAnswer | ProviderError {

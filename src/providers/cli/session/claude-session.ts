@@ -2,7 +2,7 @@ import type { ModelRequest } from "../../../core/ports.js";
 import type { ModelSpec } from "../../../core/project-config.js";
 import { ProviderError } from "../../../core/provider-errors.js";
 import { ARGV_PROMPT_LIMIT, promptWithSystem, type CliAnswer } from "../cli-dialect.js";
-import { CLAUDE_DEFAULT_TOOLS, ClaudeResultSchema, claudeCli } from "../claude-cli.js";
+import { CLAUDE_ENV, ClaudeResultSchema, claudeCli, claudeRoleArgs } from "../claude-cli.js";
 import { tryJson } from "../cli-failure.js";
 import type {
   SessionConnection,
@@ -33,7 +33,6 @@ export const claudeSession: SessionProtocol = {
   mode: "stream-json",
 
   launch(spec: ModelSpec, request: ModelRequest): SessionLaunch {
-    const agent = request.mode === "agent";
     const args: string[] = [
       "-p",
       "--input-format",
@@ -44,20 +43,8 @@ export const claudeSession: SessionProtocol = {
       "--model",
       spec.model,
     ];
-    if (systemFits(request) && request.system.trim() !== "") {
-      args.push(agent ? "--append-system-prompt" : "--system-prompt", request.system);
-    }
-    if (agent) {
-      args.push("--permission-mode", spec.permissionMode ?? "acceptEdits");
-      args.push("--allowedTools", (spec.allowedTools ?? CLAUDE_DEFAULT_TOOLS).join(","));
-    } else {
-      args.push("--tools", "");
-    }
-    args.push(...spec.args);
-    return {
-      args,
-      env: { DISABLE_AUTOUPDATER: "1", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
-    };
+    args.push(...claudeRoleArgs(spec, request, systemFits(request)));
+    return { args, env: CLAUDE_ENV };
   },
 
   connect(spec: ModelSpec, link: SessionLink): SessionConnection {
