@@ -197,8 +197,8 @@ describe("the real Codex CLI in agent mode", () => {
       "impl-done",
     ]);
     // `codex app-server` (a long-lived session, the default) names the orchestrator as the
-    // originator; `codex exec` names itself.
-    expect(impl[0]?.headers["user-agent"]).toMatch(/^(orchestrator|codex_exec)\/0\.171\.0 /);
+    // originator; the one-process fallback (`codex exec`) would name itself.
+    expect(impl[0]?.headers["user-agent"]).toContain("orchestrator/0.171.0 ");
     const first = ResponsesBody.parse(impl[0]?.body);
     expect(first.tools).toEqual(
       expect.arrayContaining([
